@@ -1,0 +1,179 @@
+"""The records that flow through the auditor: findings, and the Page that checks read.
+
+A Page is the one seam between file formats and checks. Parsers build it from
+Markdown or HTML; checks only ever see blocks of plain text, links and the
+shared text analysis, never markdown-it tokens or a soup.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from auditor import text
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported problem, immutable once made. Positions are 1-based, columns in characters."""
+
+    rule: str
+    name: str
+    check: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    evidence: str = ""
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.path, self.line, self.column, self.rule, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "name": self.name,
+            "check": self.check,
+            "severity": self.severity.value,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "message": self.message,
+            "evidence": self.evidence,
+        }
+
+
+# Kinds of prose block a parser produces. "title" and "description" come from
+# front matter or <title>/<meta>; the rest mirror the document structure.
+PROSE_KINDS = frozenset(
+    {"title", "description", "heading", "paragraph", "list_item", "table_cell", "quote"}
+)
+
+
+@dataclass
+class Block:
+    kind: str
+    text: str
+    line: int
+    column: int = 1
+    level: int = 0  # heading level (1-6); 0 for other kinds
+
+    @property
+    def is_heading(self) -> bool:
+        return self.kind in ("title", "heading")
+
+    @cached_property
+    def language(self) -> str:
+        return text.detect_language(self.text)
+
+    @cached_property
+    def words(self) -> list[text.Word]:
+        return text.tokenize(self.text, self.language)
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+    line: int
+    column: int
+    in_title: bool = False
+    in_heading: bool = False
+    is_image: bool = False
+    bare: bool = False  # a URL written out in the text rather than marked up as a link
+
+
+@dataclass
+class Page:
+    path: str
+    format: str  # "markdown" or "html"
+    source: str
+    title: str | None = None
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+    code: list[Block] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+    @cached_property
+    def prose(self) -> list[Block]:
+        """Blocks that hold prose (code is kept apart), in document order."""
+        return [b for b in self.blocks if b.kind in PROSE_KINDS]
+
+    @cached_property
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "heading"]
+
+    @cached_property
+    def body(self) -> list[Block]:
+        """Prose of the page itself, without the title and meta description."""
+        return [b for b in self.prose if b.kind not in ("title", "description")]
+
+    @cached_property
+    def language(self) -> str:
+        """The page's main language: the one most of its body characters are written in."""
+        weights: Counter[str] = Counter()
+        for block in self.body or self.prose:
+            weights[block.language] += len(block.text)
+        if not weights:
+            return "und"
+        return weights.most_common(1)[0][0]
+
+    @cached_property
+    def words(self) -> list[text.Word]:
+        """Every word of the body, in order."""
+        return [w for b in self.body for w in b.words]
+
+    @cached_property
+    def content_words(self) -> list[text.Word]:
+        """Body words that carry meaning: no stopwords, punctuation or bare numbers."""
+        return [w for w in self.words if w.content]
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        for i, ch in enumerate(self.source):
+            if ch == "\n":
+                starts.append(i + 1)
+        return starts
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.source.split("\n")
+
+    def locate(self, block: Block, needle: str) -> tuple[int, int, int, int]:
+        """Where `needle`, a piece of `block`'s text, stands in the source.
+
+        Plain text loses inline markup, so the needle is looked up in the
+        source lines from the block's line on; when it cannot be found (it
+        spans markup), the block's own position is returned.
+        """
+        first_line = needle.split("\n", 1)[0].strip()
+        if first_line:
+            for lineno in range(block.line, min(block.line + 200, len(self.lines)) + 1):
+                col = self.lines[lineno - 1].find(first_line)
+                if col >= 0:
+                    return lineno, col + 1, lineno, col + 1 + len(first_line)
+        return block.line, block.column, block.line, block.column
+
+    def line_of_offset(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset into `source`."""
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1

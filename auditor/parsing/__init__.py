@@ -1,0 +1,109 @@
+"""Parsing a page's text into the Page model, whatever its format."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from auditor.loading import FrontMatter, split_front_matter
+from auditor.models import Block, Link, Page
+
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+# A URL written out in prose. It stops at spaces, quotes, brackets and the
+# full-width punctuation Chinese text puts right after a URL.
+# Liquid/Jinja/Hugo template directives: markup of the site generator, not prose.
+_TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
+_BARE_URL = re.compile(r"(?:https?://|www\.|t\.me/)[^\s<>()\[\]{}\"'，。、；：！？）（】【「」]+", re.I)
+
+
+def format_of(path: str) -> str | None:
+    for suffix, fmt in FORMATS.items():
+        if path.lower().endswith(suffix):
+            return fmt
+    return None
+
+
+def parse_page(path: str, source: str, fmt: str) -> tuple[Page, FrontMatter]:
+    """Build the Page of `source`; the front matter is returned too, for its errors and key lines."""
+    front, body = split_front_matter(source)
+    page = Page(path=path, format=fmt, source=source, front_matter=front.data)
+    meta: list[Block] = []
+    title = _front_matter_text(front, "title")
+    description = _front_matter_text(front, "description")
+    if fmt == "html":
+        from auditor.parsing.html import parse_html
+
+        html = parse_html(body)
+        blocks, code, links = html.blocks, html.code, html.links
+        title = title or html.title
+        description = description or html.description
+    else:
+        from auditor.parsing.markdown import parse_markdown
+
+        md = parse_markdown(body)
+        blocks, code, links = md.blocks, md.code, md.links
+    blocks = _without_template_tags(blocks)
+    if title is None:
+        title = _title_from_body(blocks, page.lines)
+    if title is not None:
+        page.title = title.text
+        if title.kind == "title":
+            meta.append(title)
+        if title.kind != "title":  # the title is a block of the body: mark the links in it
+            for link in links:
+                link.in_title = link.line == title.line
+    if description is not None:
+        meta.append(description)
+    page.blocks = meta + blocks
+    page.code = code
+    page.links = links + _bare_urls(page.blocks, links)
+    for link in page.links:
+        if link.bare and title is not None and link.line == title.line:
+            link.in_title = True
+    return page, front
+
+
+def _without_template_tags(blocks: list[Block]) -> list[Block]:
+    kept = []
+    for block in blocks:
+        if "{" in block.text:
+            block.text = _TEMPLATE_TAG.sub("", block.text).strip()
+        if block.text:
+            kept.append(block)
+    return kept
+
+
+def _front_matter_text(front: FrontMatter, key: str) -> Block | None:
+    value: Any = front.data.get(key)
+    if isinstance(value, (str, int, float)) and str(value).strip():
+        kind = "title" if key == "title" else "description"
+        return Block(kind, str(value).strip(), front.key_lines.get(key, 1), 1)
+    return None
+
+
+def _title_from_body(blocks: list[Block], lines: list[str]) -> Block | None:
+    """The first heading of level 1, or a first line set wholly in bold (a common export style)."""
+    for block in blocks:
+        if block.kind == "heading" and block.level == 1:
+            return block
+    if blocks and blocks[0].kind == "paragraph" and "\n" not in blocks[0].text:
+        raw = lines[blocks[0].line - 1].strip() if blocks[0].line <= len(lines) else ""
+        if raw.startswith("**") and raw.endswith("**"):
+            return blocks[0]
+    return None
+
+
+def _bare_urls(blocks: list[Block], links: list[Link]) -> list[Link]:
+    """URLs written out in prose that are not already the text of a link."""
+    labels = " ".join(link.text for link in links)
+    found: list[Link] = []
+    for block in blocks:
+        for match in _BARE_URL.finditer(block.text):
+            url = match.group().rstrip(".,;:!?")
+            if url in labels:
+                continue
+            found.append(
+                Link(url, url, block.line, block.column, in_heading=block.kind == "heading", bare=True)
+            )
+    return found

@@ -1,0 +1,154 @@
+"""The check API and the registry of checks.
+
+A *check* is a family of rules sharing a code prefix (`KS`, `TS`, …). Each
+rule is a class with its code, name, default severity and options as plain
+attributes, and its documentation as the docstring, under fixed headings:
+
+    One line: what the rule reports.
+
+    **What it catches** / **Why it matters** / **Example** / **Better** /
+    **Options** / **Silence it**
+
+`Rule.check(page, context)` yields Hits; the engine turns them into
+Findings. A hit may carry its own severity when the rule grades its evidence
+(a single weak cue is a warning, the same cue repeated or combined an error);
+a severity set in the config wins over both.
+
+Checks, built-in or third-party, are found through the entry-point group
+`auditor.checks`; each entry point names a `Check` object.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import entry_points
+from typing import Any, ClassVar
+
+from auditor.models import Page, Severity
+
+ENTRY_POINT_GROUP = "auditor.checks"
+CODE_PATTERN = re.compile(r"^[A-Z]{2,3}[0-9]{3}$")
+DOC_HEADINGS = ("**What it catches**", "**Why it matters**", "**Example**", "**Better**")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports; the engine adds the rule's identity and the path."""
+
+    line: int
+    column: int
+    message: str
+    evidence: str = ""
+    end_line: int | None = None
+    end_column: int | None = None
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may read besides the page: its options and the user's term lists."""
+
+    options: Mapping[str, Any] = field(default_factory=dict)
+    watch_terms: tuple[str, ...] = ()
+    allow_terms: tuple[str, ...] = ()
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    default_severity: ClassVar[Severity] = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {}
+
+    def check(self, page: Page, context: Context) -> Iterable[Hit]:
+        raise NotImplementedError
+
+    @classmethod
+    def docs(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.docs().split("\n", 1)[0]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    prefix: str
+    rules: tuple[type[Rule], ...]
+    description: str = ""
+    version: str = "0"
+
+
+@dataclass(frozen=True)
+class RegisteredRule:
+    rule: type[Rule]
+    check: Check
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def name(self) -> str:
+        return self.rule.name
+
+
+class Registry:
+    def __init__(self, checks: Iterable[Check]) -> None:
+        self.checks = tuple(checks)
+        self.rules: dict[str, RegisteredRule] = {}
+        self._names: dict[str, str] = {}
+        for check in self.checks:
+            for rule in check.rules:
+                registered = RegisteredRule(rule, check)
+                self.rules[rule.code] = registered
+                self._names[rule.name] = rule.code
+
+    def __iter__(self) -> Iterator[RegisteredRule]:
+        return iter(sorted(self.rules.values(), key=lambda r: r.code))
+
+    def resolve(self, selector: str) -> list[str]:
+        """Codes named by a selector: a code, a rule name, a check name or a code prefix ("KS", "KS1")."""
+        selector = selector.strip()
+        if selector in self.rules:
+            return [selector]
+        if selector in self._names:
+            return [self._names[selector]]
+        by_check = [r.code for r in self if r.check.name == selector]
+        if by_check:
+            return by_check
+        upper = selector.upper()
+        if upper == "ALL":
+            return [r.code for r in self]
+        return [code for code in sorted(self.rules) if upper and code.startswith(upper)]
+
+    def find(self, name_or_code: str) -> RegisteredRule | None:
+        code = name_or_code if name_or_code in self.rules else self._names.get(name_or_code, "")
+        return self.rules.get(code)
+
+
+@cache
+def default_registry() -> Registry:
+    """Every check installed under the `auditor.checks` entry-point group.
+
+    A plugin that fails to load is reported on standard error and skipped,
+    so one broken package does not stop the audit.
+    """
+    checks: list[Check] = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            loaded = entry.load()
+        except Exception as exc:  # a broken plugin must not stop the run
+            print(f"auditor: skipping check {entry.name!r}: it failed to load: {exc}", file=sys.stderr)
+            continue
+        if not isinstance(loaded, Check):
+            print(f"auditor: skipping {entry.name!r}: {entry.value} is not an auditor Check", file=sys.stderr)
+            continue
+        checks.append(loaded)
+    return Registry(checks)
