@@ -86,6 +86,7 @@ class FrontMatter:
 
 _FENCES = {"---": "yaml", "+++": "toml"}
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]")
+_PLAIN_PAIR = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=][ \t]*(\S.*)$")
 
 
 def split_front_matter(source: str) -> tuple[FrontMatter, str]:
@@ -99,10 +100,8 @@ def split_front_matter(source: str) -> tuple[FrontMatter, str]:
     if fence not in _FENCES:
         return FrontMatter(), source
     lines = rest.split("\n")
-    for index, line in enumerate(lines):
-        if line.rstrip() == fence:
-            break
-    else:
+    index = next((i for i, line in enumerate(lines) if line.rstrip() == fence), None)
+    if index is None:
         return FrontMatter(), source
     raw = "\n".join(lines[:index])
     line_count = index + 2
@@ -116,7 +115,19 @@ def split_front_matter(source: str) -> tuple[FrontMatter, str]:
         data = yaml.safe_load(raw) if _FENCES[fence] == "yaml" else tomllib.loads(raw)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, RecursionError) as exc:
         front.error = f"front matter is not valid {_FENCES[fence].upper()}: {str(exc).splitlines()[0]}"
+        # Still read its plain `key: value` lines, so the title of a page with
+        # a stray tab or quote in its front matter is audited all the same.
+        front.data = _plain_pairs(lines[:index])
         return front, body
     if isinstance(data, dict):
         front.data = data
     return front, body
+
+
+def _plain_pairs(lines: list[str]) -> dict[str, Any]:
+    pairs: dict[str, Any] = {}
+    for line in lines:
+        match = _PLAIN_PAIR.match(line)
+        if match:
+            pairs.setdefault(match.group(1), match.group(2).strip().strip("'\""))
+    return pairs

@@ -118,7 +118,7 @@ def parse_html(source: str, line_offset: int = 0, fragment: bool = False) -> Htm
             collector.flush(owner, kind, level)
             continue
         if isinstance(node, Comment) or (
-            isinstance(node, NavigableString) and not type(node) is NavigableString
+            isinstance(node, NavigableString) and type(node) is not NavigableString
         ):
             continue
         if isinstance(node, NavigableString):

@@ -1,0 +1,85 @@
+"""Finding the pages to audit.
+
+Folders are walked recursively for Markdown and HTML files. `.git`,
+`node_modules` and the config's excludes are skipped, and every `.gitignore`
+met on the way down is honoured for the folder it sits in. A file named
+explicitly on the command line is always audited. The result is sorted, so
+output order never depends on the file system.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pathspec
+
+from auditor.config import Config
+from auditor.parsing import format_of
+
+ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", "node_modules", ".auditor_cache", "__pycache__", ".venv"})
+
+
+def _gitignore(folder: Path) -> pathspec.PathSpec | None:
+    ignore_file = folder / ".gitignore"
+    try:
+        lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    for base, spec in specs:
+        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def discover(paths: Iterable[str], config: Config) -> list[str]:
+    """The files to audit under `paths`, sorted, without duplicates."""
+    found: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.update(_walk(path, config))
+        else:
+            # Named explicitly: audited even when its suffix or an exclude says otherwise,
+            # and when it does not exist the engine reports that as a finding.
+            found.add(str(path))
+    return sorted(found)
+
+
+def _walk(root: Path, config: Config) -> Iterable[str]:
+    inherited: list[tuple[Path, pathspec.PathSpec]] = []
+    for ancestor in reversed(root.resolve().parents):
+        spec = _gitignore(ancestor)
+        if spec is not None:
+            inherited.append((ancestor, spec))
+    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(root, inherited)]
+    while stack:
+        folder, specs = stack.pop()
+        own = _gitignore(folder)
+        if own is not None:
+            specs = [*specs, (folder.resolve(), own)]
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            resolved = path.resolve()
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name in ALWAYS_SKIPPED or config.excluded(entry.path):
+                    continue
+                if not _ignored(resolved, True, specs):
+                    stack.append((path, specs))
+            elif (
+                entry.is_file()
+                and format_of(entry.name)
+                and not config.excluded(entry.path)
+                and not _ignored(resolved, False, specs)
+            ):
+                yield entry.path
