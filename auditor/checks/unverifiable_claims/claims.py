@@ -1,0 +1,151 @@
+"""Finding the marketing claims of a page and whether anything near them backs them.
+
+The page is read once for all four rules: every claim phrase of every kind is
+matched sentence by sentence, a claim is kept only when nothing near it
+supports it, and the page is then graded as a whole (one claim is a warning,
+many distinct claims of several kinds an error). The rules of the check only
+pick their own kind from this analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from auditor import lexicon, text
+from auditor.matching import PhraseMatcher
+from auditor.models import Block, Link, Page
+
+PACKAGE = __package__ or "auditor.checks.unverifiable_claims"
+KINDS = ("superlative", "popularity", "guarantee", "rival")
+
+# A footnote or a numbered citation written after a claim: [^1], [^note], [3].
+_CITATION = re.compile(r"\[\^[\w-]{1,20}\]|\[\d{1,3}\]")
+# A measured figure: "30x", "2.5 million", "40%", "3 倍", "120 ms". A measured
+# comparison or popularity figure is checkable; it is not support for a
+# guarantee, where "100%" is the claim itself.
+_FIGURE = re.compile(
+    r"\d[\d,.]*\s?(?:x|×|倍|times|%|million|billion|thousand|万|亿|ms|秒|seconds)(?![A-Za-z])",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: str
+    block: Block
+    phrases: tuple[str, ...]  # the claim phrases found, as written on the page
+    entries: tuple[str, ...]  # the lexicon entries they matched, for counting distinct claims
+    sentence: str
+    start: int  # offset of the first phrase in the block's text
+
+    @property
+    def in_title(self) -> bool:
+        return self.block.kind in ("title", "description")
+
+
+@dataclass(frozen=True)
+class PageClaims:
+    claims: tuple[Claim, ...]
+
+    def of_kind(self, kind: str) -> list[Claim]:
+        return [c for c in self.claims if c.kind == kind]
+
+    @property
+    def distinct(self) -> int:
+        return len({(c.kind, e.lower()) for c in self.claims for e in c.entries})
+
+    @property
+    def kinds(self) -> int:
+        return len({c.kind for c in self.claims})
+
+    @property
+    def in_title(self) -> bool:
+        return any(c.in_title for c in self.claims)
+
+
+@cache
+def _matcher(name: str) -> PhraseMatcher:
+    return PhraseMatcher(lexicon.all_languages(PACKAGE, name))
+
+
+# The page analysed last: the four rules run one after the other on the same
+# page, so one slot is enough to share the work between them.
+_last: tuple[Page, tuple[str, ...], PageClaims] | None = None
+
+
+def page_claims(page: Page, allow_terms: Sequence[str] = ()) -> PageClaims:
+    global _last
+    allowed = tuple(sorted(t.lower() for t in allow_terms))
+    if _last is not None and _last[0] is page and _last[1] == allowed:
+        return _last[2]
+    found: list[Claim] = []
+    for block in page.prose:
+        found.extend(_block_claims(page, block, allowed))
+    result = PageClaims(tuple(found))
+    _last = (page, allowed, result)
+    return result
+
+
+def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Claim]:
+    body = block.text
+    spans = text.sentences(body)
+    if not spans:
+        return []
+    linked = _has_source_link(page, block)
+    claims: list[Claim] = []
+    for index, (start, end) in enumerate(spans):
+        sentence = body[start:end]
+        by_kind = _claim_phrases(sentence, allowed)
+        if not by_kind or linked:
+            continue
+        # A source may follow the claim: look at the next sentence too.
+        nearby = sentence + " " + (body[slice(*spans[index + 1])] if index + 1 < len(spans) else "")
+        cited = bool(_CITATION.search(nearby)) or _matcher("support").search(nearby) is not None
+        if cited:
+            continue
+        measured = _FIGURE.search(sentence) is not None
+        for kind, matches in by_kind.items():
+            if measured and kind != "guarantee":
+                continue
+            claims.append(
+                Claim(
+                    kind=kind,
+                    block=block,
+                    phrases=tuple(dict.fromkeys(m.text for m in matches)),
+                    entries=tuple(dict.fromkeys(m.entry for m in matches)),
+                    sentence=sentence,
+                    start=start + matches[0].start,
+                )
+            )
+    return claims
+
+
+def _claim_phrases(sentence: str, allowed: tuple[str, ...]) -> dict[str, list]:
+    """The claim phrases of a sentence by kind, without those inside an honest phrase."""
+    exempt = [(m.start, m.end) for m in _matcher("exempt").finditer(sentence)]
+    by_kind: dict[str, list] = {}
+    for kind in KINDS:
+        for match in _matcher(kind).finditer(sentence):
+            if any(s < match.end and match.start < e for s, e in exempt):
+                continue
+            if match.text.lower() in allowed or match.entry.lower() in allowed:
+                continue
+            by_kind.setdefault(kind, []).append(match)
+    return by_kind
+
+
+def _has_source_link(page: Page, block: Block) -> bool:
+    """Whether a link on the block's lines could be a source (not an image, not a seller's link)."""
+    last_line = block.line + block.text.count("\n")
+    return any(
+        block.line <= link.line <= last_line and _is_source(link) for link in page.links
+    )
+
+
+def _is_source(link: Link) -> bool:
+    if link.is_image or link.in_title:
+        return False
+    return _matcher("promo_urls").search(link.url) is None

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.config import Config
+from auditor.engine import Auditor
+from auditor.models import Finding
+from auditor.registry import default_registry
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def audit(source: str, fmt: str = "markdown", path: str | None = None, **config: object) -> list[Finding]:
+    """Findings for one page given as text, with every rule selected unless `config` says otherwise."""
+    registry = default_registry()
+    settings = Config(selected=frozenset(registry.rules), **config)  # type: ignore[arg-type]
+    name = path or ("page.html" if fmt == "html" else "page.md")
+    return Auditor(registry, settings).audit_text(name, source, fmt).findings
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
