@@ -20,9 +20,10 @@ from auditor.registry import Check, Context, Hit, Rule
 
 # Shared by the four rules: the page is graded as a whole, whatever the kind.
 GRADING: Mapping[str, Any] = {
-    "error_claims": 4,  # distinct unsupported claims on the page …
+    "error_claims": 3,  # distinct unsupported claims on the page …
     "error_kinds": 2,  # … of at least this many kinds, make every claim an error
     "error_claims_with_title": 3,  # or this many when one of them is in the title or description
+    "error_strong": 2,  # and, either way, this many of them worded as sales copy (not on the weak list)
 }
 
 
@@ -55,7 +56,8 @@ def _grade(found: PageClaims, options: Mapping[str, Any]) -> Severity:
     distinct = found.distinct
     piled_up = distinct >= options["error_claims"] and found.kinds >= options["error_kinds"]
     headlined = found.in_title and distinct >= options["error_claims_with_title"]
-    return Severity.ERROR if piled_up or headlined else Severity.WARNING
+    strong = found.strong >= options["error_strong"]
+    return Severity.ERROR if strong and (piled_up or headlined) else Severity.WARNING
 
 
 def _page_note(found: PageClaims, severity: Severity) -> str:
@@ -96,11 +98,14 @@ class SuperlativeClaim(_ClaimRule):
     ```
 
     **Options**
-    `error_claims` (4): distinct unsupported claims on a page, of at least
+    `error_claims` (3): distinct unsupported claims on a page, of at least
     `error_kinds` (2) kinds, that turn every claim into an error.
     `error_claims_with_title` (3): the same count when one claim is in the
-    title or meta description. Below these a claim is a warning. The three
-    options are shared by UC301–UC304 and grade the page as a whole.
+    title or meta description. `error_strong` (2): how many of those claims
+    must be worded as sales copy; phrases honest writing also uses about
+    things it does not sell (首选, 最便宜, "the best", "most popular") are
+    reported but never make an error on their own. Below these a claim is a
+    warning. The options are shared by UC301–UC304 and grade the page as a whole.
 
     **Silence it**
     `<!-- auditor-disable-next-line UC301 -->` above the line, a term in the
@@ -137,8 +142,8 @@ class PopularityClaim(_ClaimRule):
     ```
 
     **Options**
-    Shared with UC301: `error_claims` (4), `error_kinds` (2),
-    `error_claims_with_title` (3).
+    Shared with UC301: `error_claims` (3), `error_kinds` (2),
+    `error_claims_with_title` (3), `error_strong` (2).
 
     **Silence it**
     `<!-- auditor-disable-next-line UC302 -->` above the line, or `ignore = ["UC302"]`.
@@ -175,8 +180,8 @@ class GuaranteeClaim(_ClaimRule):
     ```
 
     **Options**
-    Shared with UC301: `error_claims` (4), `error_kinds` (2),
-    `error_claims_with_title` (3). A percentage in the sentence does not count
+    Shared with UC301: `error_claims` (3), `error_kinds` (2),
+    `error_claims_with_title` (3), `error_strong` (2). A percentage in the sentence does not count
     as support here, since "100%" is usually the promise itself.
 
     **Silence it**
@@ -213,8 +218,8 @@ class RivalComparison(_ClaimRule):
     ```
 
     **Options**
-    Shared with UC301: `error_claims` (4), `error_kinds` (2),
-    `error_claims_with_title` (3).
+    Shared with UC301: `error_claims` (3), `error_kinds` (2),
+    `error_claims_with_title` (3), `error_strong` (2).
 
     **Silence it**
     `<!-- auditor-disable-next-line UC304 -->` above the line, or `ignore = ["UC304"]`.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from auditor import lexicon, text
-from auditor.matching import PhraseMatcher
+from auditor.matching import Match, PhraseMatcher
 from auditor.models import Block, Link, Page
 
 PACKAGE = __package__ or "auditor.checks.unverifiable_claims"
@@ -39,11 +39,7 @@ class Claim:
     phrases: tuple[str, ...]  # the claim phrases found, as written on the page
     entries: tuple[str, ...]  # the lexicon entries they matched, for counting distinct claims
     sentence: str
-    start: int  # offset of the first phrase in the block's text
-
-    @property
-    def in_title(self) -> bool:
-        return self.block.kind in ("title", "description")
+    in_title: bool  # made in the page's title or meta description
 
 
 @dataclass(frozen=True)
@@ -58,6 +54,12 @@ class PageClaims:
         return len({(c.kind, e.lower()) for c in self.claims for e in c.entries})
 
     @property
+    def strong(self) -> int:
+        """Distinct claims in the wording of sales copy (not on the `weak` list)."""
+        weak = _weak()
+        return len({(c.kind, e.lower()) for c in self.claims for e in c.entries if e.lower() not in weak})
+
+    @property
     def kinds(self) -> int:
         return len({c.kind for c in self.claims})
 
@@ -69,6 +71,11 @@ class PageClaims:
 @cache
 def _matcher(name: str) -> PhraseMatcher:
     return PhraseMatcher(lexicon.all_languages(PACKAGE, name))
+
+
+@cache
+def _weak() -> frozenset[str]:
+    return frozenset(e.lower() for e in lexicon.all_languages(PACKAGE, "weak"))
 
 
 # The page analysed last: the four rules run one after the other on the same
@@ -91,22 +98,25 @@ def page_claims(page: Page, allow_terms: Sequence[str] = ()) -> PageClaims:
 
 def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Claim]:
     body = block.text
-    spans = text.sentences(body)
-    if not spans:
+    # A link to a source anywhere in the block backs every claim of the block.
+    if _has_source_link(page, block):
         return []
-    linked = _has_source_link(page, block)
+    spans = text.sentences(body)
+    headline = block.kind in ("title", "description") or (
+        block.kind == "heading" and block.text == page.title
+    )
     claims: list[Claim] = []
     for index, (start, end) in enumerate(spans):
         sentence = body[start:end]
         by_kind = _claim_phrases(sentence, allowed)
-        if not by_kind or linked:
+        if not by_kind:
             continue
         # A source may follow the claim: look at the next sentence too.
         nearby = sentence + " " + (body[slice(*spans[index + 1])] if index + 1 < len(spans) else "")
         cited = bool(_CITATION.search(nearby)) or _matcher("support").search(nearby) is not None
         if cited:
             continue
-        measured = _FIGURE.search(sentence) is not None
+        measured = _measured(sentence, by_kind)
         for kind, matches in by_kind.items():
             if measured and kind != "guarantee":
                 continue
@@ -117,23 +127,41 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
                     phrases=tuple(dict.fromkeys(m.text for m in matches)),
                     entries=tuple(dict.fromkeys(m.entry for m in matches)),
                     sentence=sentence,
-                    start=start + matches[0].start,
+                    in_title=headline,
                 )
             )
     return claims
 
 
-def _claim_phrases(sentence: str, allowed: tuple[str, ...]) -> dict[str, list]:
-    """The claim phrases of a sentence by kind, without those inside an honest phrase."""
-    exempt = [(m.start, m.end) for m in _matcher("exempt").finditer(sentence)]
-    by_kind: dict[str, list] = {}
-    for kind in KINDS:
-        for match in _matcher(kind).finditer(sentence):
-            if any(s < match.end and match.start < e for s, e in exempt):
-                continue
-            if match.text.lower() in allowed or match.entry.lower() in allowed:
-                continue
-            by_kind.setdefault(kind, []).append(match)
+def _measured(sentence: str, by_kind: dict[str, list[Match]]) -> bool:
+    """Whether the sentence gives a figure other than the claim itself (the "100%" of "100% safe")."""
+    claimed = [(m.start, m.end) for matches in by_kind.values() for m in matches]
+    return any(
+        not any(s < f.end() and f.start() < e for s, e in claimed)
+        for f in _FIGURE.finditer(sentence)
+    )
+
+
+def _claim_phrases(sentence: str, allowed: tuple[str, ...]) -> dict[str, list[Match]]:
+    """The claim phrases of a sentence by kind.
+
+    A phrase inside an honest phrase (第一步, "the best way to") is dropped, and
+    so is one inside a longer claim of another kind, so that 用户的首选 counts
+    once, as popularity, not also as a superlative.
+    """
+    taken = [(m.start, m.end) for m in _matcher("exempt").finditer(sentence)]
+    found = [(kind, m) for kind in KINDS for m in _matcher(kind).finditer(sentence)]
+    found.sort(key=lambda item: item[1].start - item[1].end)  # longest first
+    by_kind: dict[str, list[Match]] = {}
+    for kind, match in found:
+        if any(s < match.end and match.start < e for s, e in taken):
+            continue
+        taken.append((match.start, match.end))
+        if match.text.lower() in allowed or match.entry.lower() in allowed:
+            continue
+        by_kind.setdefault(kind, []).append(match)
+    for matches in by_kind.values():
+        matches.sort(key=lambda m: m.start)
     return by_kind
 
 

@@ -1,0 +1,511 @@
+"""keyword-stuffing: one term or phrase repeated far beyond natural writing.
+
+Honest pages repeat their subject too ("Vite" in the Vite docs, "eSIM" in an
+eSIM guide), so every threshold here was calibrated against honest pages on
+the same topics, and an error needs evidence no honest page in the
+calibration set came near; milder cases are warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar
+
+from auditor import lexicon
+from auditor.checks.keyword_stuffing.terms import (
+    LIST_KINDS,
+    Occurrence,
+    Term,
+    block_key,
+    block_terms,
+    contains,
+    display,
+    is_lone_han,
+    occurrences,
+    page_counts,
+    prose_words,
+    term_words,
+    terms_of_text,
+    title_block,
+)
+from auditor.models import Block, Page, Severity
+from auditor.registry import Check, Context, Hit, Rule
+from auditor.text import stopwords
+
+_PACKAGE = __name__
+
+
+def _generic_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in lexicon.all_languages(_PACKAGE, "generic_terms"))
+
+
+def _user_terms(values: Sequence[str]) -> list[Term]:
+    return [t for t in (term_words(v) for v in values) if t]
+
+
+def _allowed(term: Term, allow: list[Term]) -> bool:
+    """An allowed term silences every term that holds it ("Vite" silences "Vite core")."""
+    return any(contains(term, a) for a in allow)
+
+
+def _watched(term: Term, watch: list[Term]) -> bool:
+    return any(contains(term, w) or contains(w, term) for w in watch)
+
+
+def _hit_at(page: Page, occurrence: Occurrence, message: str, evidence: str,
+            severity: Severity) -> Hit:
+    line, col, end_line, end_col = page.locate(occurrence.block, display(occurrence))
+    return Hit(line, col, message, evidence, end_line, end_col, severity)
+
+
+def _block_hit(block: Block | None, message: str, evidence: str, severity: Severity) -> Hit:
+    line, col = (block.line, block.column) if block else (1, 1)
+    return Hit(line, col, message, evidence, severity=severity)
+
+
+class TermDensity(Rule):
+    """A term takes up a far larger share of the page's words than natural writing gives it.
+
+    **What it catches**
+    One word or phrase (up to three adjacent content words; in Chinese a run
+    of jieba words, so "Heyon卡" counts as one term) whose occurrences make up
+    a large share of the page's content words. The share is the standard
+    keyword density: occurrences × words in the term ÷ content words.
+    Stopwords, numbers, URLs and lone Chinese characters are not terms;
+    list items repeated word for word (changelog lines) count once.
+
+    **Why it matters**
+    Repeating the search phrase in every sentence is the oldest SEO trick.
+    Readers notice the text reads like a chant, and search engines treat it
+    as spam. Honest pages repeat their subject too, so the warning limit sits
+    above what documentation and blogs about one product reach, and the
+    error limit far above it.
+
+    **Example**
+    Heyon卡是一款电话卡。Heyon卡的续费很简单：打开Heyon卡应用，选择Heyon卡套餐，
+    再为Heyon卡付款。Heyon卡用户都应该……
+
+    **Better**
+    Name the product once or twice, then write "it", "the card", or just
+    say what to do: 打开应用，选择套餐并付款。
+
+    **Options**
+    `limit` (0.08) share for a warning; `error_limit` (0.15) share for an
+    error; `min_count` (10) and `error_min_count` (20) occurrences needed;
+    `min_words` (150) pages with fewer content words are skipped;
+    `watch_factor` (0.5) multiplies limits and counts for the configured
+    watch terms; `max_terms` (3) terms reported per page. Terms in
+    `allow-terms` are never reported.
+
+    **Silence it**
+    `<!-- auditor-disable-next-line KS101 -->` above the first use, or
+    `ignore = ["KS101"]` in the config; for a product the site documents,
+    add it to `allow-terms`.
+    """
+
+    code = "KS101"
+    name = "term-density"
+    default_severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {
+        "limit": 0.08,
+        "error_limit": 0.15,
+        "min_count": 10,
+        "error_min_count": 20,
+        "min_words": 150,
+        "watch_factor": 0.5,
+        "max_terms": 3,
+    }
+
+    def check(self, page: Page, context: Context) -> Iterable[Hit]:
+        opts = context.options
+        counts = page_counts(page)
+        if counts.total < opts["min_words"]:
+            return
+        allow, watch = _user_terms(context.allow_terms), _user_terms(context.watch_terms)
+        found: list[tuple[float, Term, Severity, float]] = []
+        for term, count in counts.counts.items():
+            if _allowed(term, allow):
+                continue
+            factor = opts["watch_factor"] if _watched(term, watch) else 1.0
+            share = counts.share(term)
+            if share >= opts["error_limit"] * factor and count >= opts["error_min_count"] * factor:
+                found.append((share, term, Severity.ERROR, opts["error_limit"] * factor))
+            elif share >= opts["limit"] * factor and count >= opts["min_count"] * factor:
+                found.append((share, term, Severity.WARNING, opts["limit"] * factor))
+        reported: list[Term] = []
+        for share, term, severity, limit in sorted(found, reverse=True):
+            # "heyon 卡" and "heyon" are one finding: keep the larger share only.
+            if any(contains(term, r) or contains(r, term) for r in reported):
+                continue
+            reported.append(term)
+            first = counts.first[term]
+            text, count = display(first), counts.counts[term]
+            yield _hit_at(
+                page, first,
+                f"‘{text}’ is {share:.1%} of the words (limit {limit:.1%}); "
+                "vary the wording or cut repeats",
+                f"‘{text}’ {count} times in {counts.total} content words ({share:.1%})",
+                severity,
+            )
+            if len(reported) >= opts["max_terms"]:
+                return
+
+
+# A heading that is a code identifier ("server.host", "build.rollupOptions"):
+# reference pages name each option under the page's term, and that is structure.
+_IDENTIFIER = re.compile(r"[\w$@-]+(?:[.:/][\w$@-]+)+(?:\(\))?")
+
+
+class TitleTermInHeadings(Rule):
+    """The title's key term is repeated in most of the page's headings.
+
+    **What it catches**
+    A term from the title (brand, product or search phrase) that comes back
+    in most section headings: "X介绍", "X优惠码", "X价格", "X官网". Headings
+    that are code identifiers ("server.port") and the title's generic words
+    ("guide", "教程", "步骤") do not count.
+
+    **Why it matters**
+    Headings weigh heavily in search ranking, so stuffed pages put the
+    target term in each of them. For a reader the headings stop telling the
+    sections apart: each one says the same thing plus a word.
+
+    **Example**
+    # Candy Cloud官网地址 / ## Candy Cloud介绍 / ## Candy Cloud优惠码 /
+    ## Candy Cloud价格 / ## Candy Cloud下载
+
+    **Better**
+    The title names the subject once; headings name the section:
+    ## 介绍 / ## 优惠码 / ## 价格 / ## 下载.
+
+    **Options**
+    `min_headings` (4) headings needed before the rule judges; `coverage`
+    (0.6) share of headings holding the term for a warning. An error needs
+    `error_coverage` (0.8) of at least `error_min_headings` (6) headings
+    and the term at `error_density` (0.05) of the body's words with
+    `error_min_count` (15) uses; for a watch term the coverage alone is
+    enough. Terms in `allow-terms` are never reported.
+
+    **Silence it**
+    `<!-- auditor-disable-next-line KS102 -->` above the title line, or
+    `ignore = ["KS102"]` in the config.
+    """
+
+    code = "KS102"
+    name = "title-term-in-headings"
+    default_severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {
+        "min_headings": 4,
+        "coverage": 0.6,
+        "error_coverage": 0.8,
+        "error_min_headings": 6,
+        "error_density": 0.05,
+        "error_min_count": 15,
+    }
+
+    def check(self, page: Page, context: Context) -> Iterable[Hit]:
+        opts = context.options
+        title = title_block(page)
+        if page.title is None:
+            return
+        headings = [
+            h for h in page.headings
+            if h is not title and not _IDENTIFIER.fullmatch(h.text.strip())
+        ]
+        if len(headings) < opts["min_headings"]:
+            return
+        allow, watch = _user_terms(context.allow_terms), _user_terms(context.watch_terms)
+        generic = _generic_words()
+        heading_terms = [block_terms(h) for h in headings]
+        best: tuple[int, int, Term] | None = None
+        for term in terms_of_text(page.title):
+            if all(w in generic or is_lone_han(w) for w in term) or _allowed(term, allow):
+                continue
+            covered = sum(1 for terms in heading_terms if term in terms)
+            if best is None or (covered, len(term)) > best[:2]:
+                best = (covered, len(term), term)
+        if best is None or best[0] < opts["coverage"] * len(headings):
+            return
+        covered, _, term = best
+        counts = page_counts(page)
+        share, count = counts.share(term), counts.counts[term]
+        strong = covered >= opts["error_coverage"] * len(headings) and (
+            _watched(term, watch)
+            or (len(headings) >= opts["error_min_headings"]
+                and share >= opts["error_density"] and count >= opts["error_min_count"])
+        )
+        label = next(
+            (display(o) for h in headings for o in _occurrences_of(h, term)), " ".join(term)
+        )
+        yield _block_hit(
+            title,
+            f"‘{label}’ from the title is in {covered} of {len(headings)} headings; "
+            "let headings name their sections",
+            f"‘{label}’ in {covered}/{len(headings)} headings, {count} times in the body "
+            f"({share:.1%})",
+            Severity.ERROR if strong else Severity.WARNING,
+        )
+
+
+def _occurrences_of(block: Block, term: Term) -> Iterator[Occurrence]:
+    return (o for o in occurrences(block) if o.term == term)
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+class RepeatedPhrase(Rule):
+    """The same long phrase is repeated many times on one page.
+
+    **What it catches**
+    A run of at least six words (in Chinese, six jieba words spanning at
+    least twelve characters) with three or more content words that occurs
+    again and again in the body. List items and table cells repeated word
+    for word (changelog lines) count once: they are structure, not prose.
+
+    **Why it matters**
+    Pasting the target phrase into paragraph after paragraph ("使用虚拟卡进行
+    信用卡支付", "add our support QQ for help") is stuffing by copy and paste.
+    It pads the page without saying anything new.
+
+    **Example**
+    Each of eight paragraphs ends with "contact our technical support on
+    Telegram for the best price".
+
+    **Better**
+    Say it once, where it helps the reader, and link to it from elsewhere.
+
+    **Options**
+    `words` (6) phrase length in words; `min_han_chars` (12) shortest
+    Chinese phrase; `min_repeats` (4) repeats for a warning;
+    `error_repeats` (10) repeats for an error; `max_phrases` (3) phrases
+    reported per page. Phrases holding an `allow-terms` entry are skipped.
+
+    **Silence it**
+    `<!-- auditor-disable-next-line KS103 -->` above the first occurrence,
+    or `ignore = ["KS103"]` in the config.
+    """
+
+    code = "KS103"
+    name = "repeated-phrase"
+    default_severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {
+        "words": 6,
+        "min_han_chars": 12,
+        "min_repeats": 4,
+        "error_repeats": 10,
+        "max_phrases": 3,
+    }
+
+    def check(self, page: Page, context: Context) -> Iterable[Hit]:
+        opts = context.options
+        n = opts["words"]
+        counts: Counter[Term] = Counter()
+        first: dict[Term, tuple[int, Block, int, int]] = {}
+        seen: set[str] = set()
+        for index, block in enumerate(page.body):
+            words = prose_words(block)
+            key = block_key(words)
+            if block.kind in LIST_KINDS and key in seen:
+                continue
+            seen.add(key)
+            for i in range(len(words) - n + 1):
+                run = words[i : i + n]
+                if sum(w.content for w in run) < 3:
+                    continue
+                span = block.text[run[0].start : run[-1].end]
+                if len(_HAN.findall(span)) * 3 >= len(span) and len(span) < opts["min_han_chars"]:
+                    continue
+                gram = tuple(w.norm for w in run)
+                counts[gram] += 1
+                first.setdefault(gram, (index, block, run[0].start, run[-1].end))
+        allow = _user_terms(context.allow_terms)
+        repeated = sorted(
+            (first[g], c) for g, c in counts.items()
+            if c >= opts["min_repeats"] and not _allowed(g, allow)
+        )
+        for (_, block, start, end), count in _merge(repeated)[: opts["max_phrases"]]:
+            phrase = block.text[start:end]
+            line, col, end_line, end_col = page.locate(block, phrase)
+            severity = Severity.ERROR if count >= opts["error_repeats"] else Severity.WARNING
+            yield Hit(
+                line, col,
+                f"‘{_short(phrase)}’ is repeated {count} times; say it once",
+                f"‘{phrase}’ × {count}",
+                end_line, end_col, severity,
+            )
+
+
+_Place = tuple[int, Block, int, int]
+
+
+def _merge(repeated: list[tuple[_Place, int]]) -> list[tuple[_Place, int]]:
+    """Overlapping repeated n-grams of one block are one longer phrase; it repeats as often
+    as its rarest part. Longest-repeated first."""
+    merged: list[tuple[_Place, int]] = []
+    for (index, block, start, end), count in repeated:
+        if merged:
+            (m_index, m_block, m_start, m_end), m_count = merged[-1]
+            if m_index == index and start < m_end:
+                merged[-1] = ((m_index, m_block, m_start, max(m_end, end)), min(m_count, count))
+                continue
+        merged.append(((index, block, start, end), count))
+    return sorted(merged, key=lambda item: -item[1])
+
+
+def _short(phrase: str, limit: int = 40) -> str:
+    return phrase if len(phrase) <= limit else phrase[: limit - 1] + "…"
+
+
+# Where a keyword list breaks: list punctuation, a spaced dash, or a space
+# between two Han characters ("欧易返佣 币安返佣"). Single characters and
+# simple alternations only, so no backtracking.
+_LIST_BREAK = re.compile(
+    r"[,，/|｜、;；]+|\s+[-–—]\s+"
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+)
+_SENTENCE_BREAK = re.compile(r"[。？！?!]+")
+
+
+class KeywordList(Rule):
+    """The title or description is a list of keyword variants, not a sentence.
+
+    **What it catches**
+    A title cut by commas, slashes or bars into short pieces that repeat the
+    same words ("电报教程/telegram教程/纸飞机教程", "欧易邀请码,okx邀请码,欧易返佣"),
+    and a meta description whose clauses keep repeating one keyword.
+
+    **Why it matters**
+    This is the SEO keyword-list title: it is written for a search index,
+    not a reader, and search engines demote it. It also shows in every
+    search result and browser tab, so readers see it first.
+
+    **Example**
+    title: 翻墙机场，翻墙加速器下载，机场下载
+
+    **Better**
+    One plain title that says what the page offers:
+    title: 如何选择和配置加速器
+
+    **Options**
+    `max_segment_chars` (20) longest piece that counts as a keyword;
+    `title_segments` (3) linked title pieces for an error (two linked
+    pieces are a warning); `description_repeats` (4) clauses of the
+    description holding one keyword for a warning, `description_error` (5)
+    for an error when they are at least `description_share` (0.4) of the
+    clauses. Words in `allow-terms` do not link pieces.
+
+    **Silence it**
+    `<!-- auditor-disable-next-line KS104 -->` in the body, or
+    `auditor: {disable: [KS104]}` in front matter, or `ignore = ["KS104"]`.
+    """
+
+    code = "KS104"
+    name = "keyword-list"
+    default_severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {
+        "max_segment_chars": 20,
+        "title_segments": 3,
+        "description_repeats": 4,
+        "description_error": 5,
+        "description_share": 0.4,
+    }
+
+    def check(self, page: Page, context: Context) -> Iterable[Hit]:
+        opts = context.options
+        allow = _user_terms(context.allow_terms)
+        title = title_block(page)
+        if title is not None:
+            yield from self._title(title, opts, allow)
+        for block in page.prose:
+            if block.kind == "description":
+                yield from self._description(block, opts, allow)
+
+    def _title(self, block: Block, opts: Mapping[str, Any], allow: list[Term]) -> Iterator[Hit]:
+        pieces = [p for p in _pieces(block.text, _LIST_BREAK, allow) if p[1]]
+        short = [p for p in pieces if len(p[0]) <= opts["max_segment_chars"]]
+        if len(short) < 2:
+            return
+        counts = Counter(w for _, words in short for w in words)
+        linked = [text for text, words in short if any(counts[w] > 1 for w in words)]
+        top = max(counts.values())
+        shared = _readable([w for w, c in counts.items() if c == top], block)[:3]
+        if len(linked) >= opts["title_segments"]:
+            severity = Severity.ERROR
+        elif len(linked) == len(pieces) == 2:
+            severity = Severity.WARNING
+        else:
+            return
+        yield _block_hit(
+            block,
+            f"the title is a keyword list ({len(linked)} variants of ‘{'’, ‘'.join(shared)}’); "
+            "write one plain title",
+            " / ".join(linked),
+            severity,
+        )
+
+    def _description(
+        self, block: Block, opts: Mapping[str, Any], allow: list[Term]
+    ) -> Iterator[Hit]:
+        breaks = re.compile(f"{_LIST_BREAK.pattern}|{_SENTENCE_BREAK.pattern}")
+        pieces = [p for p in _pieces(block.text, breaks, allow) if p[1]]
+        counts = Counter(w for _, words in pieces for w in words)
+        if not counts:
+            return
+        repeats = max(counts.values())
+        word = _readable([w for w, c in counts.items() if c == repeats], block)[0]
+        if repeats < opts["description_repeats"]:
+            return
+        strong = (repeats >= opts["description_error"]
+                  and repeats >= opts["description_share"] * len(pieces))
+        yield _block_hit(
+            block,
+            f"‘{word}’ is in {repeats} of the description's {len(pieces)} clauses; "
+            "describe the page in one or two plain sentences",
+            " / ".join(text for text, words in pieces if word in words),
+            Severity.ERROR if strong else Severity.WARNING,
+        )
+
+
+def _readable(keys: list[str], block: Block) -> list[str]:
+    """Keys to show, whole words first ("邀请" before the character pair "请码")."""
+    words = {w.norm for w in block.words}
+    return sorted(keys, key=lambda k: (k not in words, k))
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
+
+
+def _pieces(value: str, breaks: re.Pattern[str], allow: list[Term]) -> list[tuple[str, set[str]]]:
+    """The pieces of a title or description with the keys of each.
+
+    Keys are Latin words and pairs of adjacent Han characters: keyword
+    variants share a head ("电报教程", "telegram教程"), and jieba does not
+    always cut a short title the same way twice ("币安返佣" → "币安返" + "佣"),
+    so the pieces are compared below the word. Stopwords, generic Latin
+    words and allowed terms are not keys.
+    """
+    stop = stopwords("zh") | stopwords("en")
+    allowed = {w for t in allow for w in t}
+    pieces = []
+    for raw in breaks.split(value):
+        text = raw.strip()
+        if not text:
+            continue
+        keys = {w.lower() for w in _LATIN_WORD.findall(text)}
+        for run in _HAN_RUN.findall(text):
+            keys.update(run[i : i + 2] for i in range(len(run) - 1))
+        pieces.append((text, {k for k in keys if k not in stop and k not in allowed}))
+    return pieces
+
+
+CHECK = Check(
+    name="keyword-stuffing",
+    prefix="KS",
+    rules=(TermDensity, TitleTermInHeadings, RepeatedPhrase, KeywordList),
+    description="One term or phrase repeated far beyond natural writing, in body, title and headings.",
+    version="1",
+)

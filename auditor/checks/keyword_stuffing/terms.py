@@ -1,0 +1,149 @@
+"""Terms of a page, as the keyword-stuffing rules count them.
+
+A *term* is a run of one to three adjacent content words of one block: a
+single word ("Vite"), a phrase ("perpetual contracts") or, in Chinese, a run
+of jieba words such as "Heyon卡", which jieba splits into "Heyon" + "卡". A
+lone Han character ("卡", "月", "元") is a morpheme, not a keyword, so it only
+counts inside a longer run. Words inside URLs are left out: a link written
+out in the text is not a repeated keyword.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from auditor.models import Block, Page
+from auditor.text import Word, detect_language, tokenize
+
+Term = tuple[str, ...]  # the normalised words of a term
+
+MAX_WORDS = 3
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]{}\"'，。、；：！？）（】【「」]+", re.I)
+_LONE_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def is_lone_han(norm: str) -> bool:
+    return len(norm) == 1 and _LONE_HAN.match(norm) is not None
+
+
+def prose_words(block: Block) -> list[Word]:
+    """The block's words outside written-out URLs."""
+    if "://" not in block.text and "www." not in block.text:
+        return block.words
+    spans = [m.span() for m in _URL.finditer(block.text)]
+    return [w for w in block.words if not any(s <= w.start < e for s, e in spans)]
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    term: Term
+    block: Block
+    start: int  # offsets into the block's text
+    end: int
+
+
+def occurrences(block: Block, words: list[Word] | None = None) -> Iterator[Occurrence]:
+    """Every term occurrence in a block: n-grams of adjacent content words.
+
+    Words are adjacent when only spaces separate them; punctuation, a
+    stopword or a number ends the run.
+    """
+    words = prose_words(block) if words is None else words
+    text = block.text
+    for i, first in enumerate(words):
+        if not first.content:
+            continue
+        key: list[str] = [first.norm]
+        if not is_lone_han(first.norm):
+            yield Occurrence((first.norm,), block, first.start, first.end)
+        for j in range(i + 1, min(i + MAX_WORDS, len(words))):
+            word = words[j]
+            if not word.content or text[words[j - 1].end : word.start].strip():
+                break
+            key.append(word.norm)
+            yield Occurrence(tuple(key), block, first.start, word.end)
+
+
+def block_terms(block: Block) -> set[Term]:
+    return {o.term for o in occurrences(block)}
+
+
+def terms_of_text(value: str) -> set[Term]:
+    """Terms of a free-standing string (a title, a user's term), tokenised like page text."""
+    return block_terms(Block("paragraph", value, 1))
+
+
+def term_words(value: str) -> Term:
+    """A user-configured term as normalised words ("Heyon卡" → ("heyon", "卡"))."""
+    return tuple(w.norm for w in tokenize(value, detect_language(value)) if w.norm.strip())
+
+
+def contains(term: Term, part: Term) -> bool:
+    """Whether `part` is a contiguous run of the words of `term`."""
+    n = len(part)
+    return any(term[i : i + n] == part for i in range(len(term) - n + 1))
+
+
+LIST_KINDS = frozenset({"list_item", "table_cell"})
+
+
+def block_key(words: list[Word]) -> str:
+    """What makes two blocks "the same line": their words without numbers, ids and hashes
+    (a changelog's "update dependencies (#123) (4c07b74)" lines are one line)."""
+    return " ".join(w.norm for w in words if not _HAS_DIGIT.search(w.norm))
+
+
+def display(occurrence: Occurrence) -> str:
+    return occurrence.block.text[occurrence.start : occurrence.end]
+
+
+class TermCounts:
+    """Counts of every term in a page's body, and the number of content words.
+
+    List items and table cells repeated word for word (a changelog's "update
+    dependencies" lines, a repeated cell) are counted once: that repetition
+    is structure. Repeated paragraphs do count; KS103 reports them too.
+    """
+
+    def __init__(self, blocks: Iterable[Block]) -> None:
+        self.counts: Counter[Term] = Counter()
+        self.first: dict[Term, Occurrence] = {}
+        self.total = 0
+        seen: set[str] = set()
+        for block in blocks:
+            words = prose_words(block)
+            key = block_key([w for w in words if w.content])
+            if not key or (block.kind in LIST_KINDS and key in seen):
+                continue
+            seen.add(key)
+            self.total += sum(1 for w in words if w.content)
+            for occurrence in occurrences(block, words):
+                self.counts[occurrence.term] += 1
+                self.first.setdefault(occurrence.term, occurrence)
+
+    def share(self, term: Term) -> float:
+        """The part of the content words the term takes up (count × words in it ÷ all)."""
+        return self.counts[term] * len(term) / self.total if self.total else 0.0
+
+
+def page_counts(page: Page) -> TermCounts:
+    """The page's body counts, made once and shared by the rules of this check."""
+    # Page is a plain dataclass, so the count rides on it under a private name.
+    counts = page.__dict__.get("_keyword_term_counts")
+    if counts is None:
+        counts = page.__dict__["_keyword_term_counts"] = TermCounts(page.body)
+    return counts
+
+
+def title_block(page: Page) -> Block | None:
+    """The block holding the page title: front matter/<title>, or the body block it came from."""
+    if page.title is None:
+        return None
+    for block in page.prose:
+        if block.kind == "title" or block.text == page.title:
+            return block
+    return None

@@ -1,0 +1,88 @@
+"""Does a link's text say where it goes? Signals for an anchor planted to carry a shop link.
+
+Link farms rewrite an article and turn one of its ordinary phrases ("roaming
+agreements") into a link to an unrelated store. No single signal proves it,
+so this module only measures; the rule weighs the signals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from auditor import lexicon, text
+from auditor.models import Link, Page
+
+from . import urls
+
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
+_TOKEN = re.compile(r"[a-z]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Parts of a URL that say nothing about its subject.
+_URL_NOISE = frozenset({"www", "com", "net", "org", "html", "htm", "php", "index", "page", "amp"})
+_STEM = 5  # "translators" and "translator" share a head; enough to call two words related
+
+
+@cache
+def _shop_words() -> frozenset[str]:
+    return frozenset(lexicon.words(urls.PACKAGE, "shop_words", "en"))
+
+
+@dataclass(frozen=True)
+class AnchorSignals:
+    shop_host: bool  # "store.example.io.vn", "fistore.…"
+    shop_path: bool  # "/collection/…", "…-t-shirt"
+    unrelated: bool  # the destination's own words are not on the page
+    registered: str
+
+
+def anchor_words(link: Link) -> list[str]:
+    stop = text.stopwords("en")
+    return [w for w in _LATIN_WORD.findall(link.text.lower()) if w not in stop]
+
+
+def signals(page: Page, link: Link, page_words: frozenset[str]) -> AnchorSignals | None:
+    """The signals of an in-text English link to another site whose text shares nothing with
+    its address, or None when the link is not such a link."""
+    if link.is_image or link.bare or link.in_title or link.in_heading or _HAN.search(link.text):
+        return None
+    url = urls.parse(link.url)
+    if url is None or not url.host or url.parts.scheme not in ("http", "https"):
+        return None
+    words = anchor_words(link)
+    if not words:
+        return None
+    destination = (url.host + " " + url.parts.path).lower()
+    if any(w[:_STEM] in destination for w in words):
+        return None  # the text names its destination: "Smallpdf" → smallpdf.com
+    registered = urls.registered_domain(url.host)
+    host_labels = url.host.split(".")[: -len(registered.split("."))] + registered.split(".")[:1]
+    shop = _shop_words()
+    path_tokens = _TOKEN.findall(url.parts.path.lower())
+    own = [t for t in [*host_labels, *path_tokens] if len(t) >= 4 and t not in shop and t not in _URL_NOISE]
+    on_page = sum(1 for t in own if t in page_words)
+    return AnchorSignals(
+        shop_host=any(_names_shop(label, s) for label in host_labels for s in shop),
+        shop_path=any(t in shop for t in path_tokens),
+        unrelated=on_page * 2 < len(own),
+        registered=registered,
+    )
+
+
+def _names_shop(label: str, word: str) -> bool:
+    """A host label made with a shop word: "fistore", "mysenprints", "shop"; short words must
+    start the label, so "smallpdf" is no mall and "steel" no tee."""
+    return word in label if len(word) >= 5 else label.startswith(word)
+
+
+def mentioned_elsewhere(page: Page, link: Link, registered: str, prose: str) -> bool:
+    """The site is linked again or named in the text, as an honest reference usually is."""
+    for other in page.links:
+        if other is link:
+            continue
+        parsed = urls.parse(other.url)
+        if parsed is not None and parsed.host and urls.registered_domain(parsed.host) == registered:
+            return True
+    name = registered.split(".")[0]
+    return registered in prose or (len(name) >= 4 and name in prose)

@@ -1,0 +1,171 @@
+"""Reading link URLs without fetching them: hosts, registered domains, wrapped targets, codes.
+
+Everything here is parsing with urllib.parse and lookups in the package's
+host and parameter lists; no URL is ever requested.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
+
+from auditor import lexicon
+
+PACKAGE = "auditor.checks.promo_links"
+# A link written without a scheme but with a host ("www.x.com/…", "t.me/x").
+_SCHEMELESS_HOST = re.compile(r"^(?:www\.|[a-z0-9-]+\.(?:me|ly|gg|cn|com|link|io)/)", re.I)
+# A referral code in a path: letters and digits, as sign-up links carry them.
+_CODE_SEGMENT = re.compile(r"^[A-Za-z0-9_-]{4,40}$")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def data(name: str) -> tuple[str, ...]:
+    """A language-neutral list (hosts, URL parameters) of this package."""
+    return lexicon.words(PACKAGE, name, "any")
+
+
+@dataclass(frozen=True)
+class Url:
+    raw: str
+    parts: SplitResult
+    host: str  # lower-case, without "www." and port; "" for a relative link
+
+    @property
+    def path_segments(self) -> list[str]:
+        return [s for s in self.parts.path.split("/") if s]
+
+    def params(self) -> list[tuple[str, str]]:
+        """Query parameters, including those of a "#/register?code=…" fragment (single-page apps)."""
+        pairs = parse_qsl(self.parts.query, keep_blank_values=False)
+        if "?" in self.parts.fragment:
+            pairs += parse_qsl(self.parts.fragment.split("?", 1)[1], keep_blank_values=False)
+        return pairs
+
+    @property
+    def route(self) -> str:
+        """Path plus a fragment route ("/#/register" → "/register"), lower-case."""
+        fragment = self.parts.fragment.split("?", 1)[0]
+        return (self.parts.path + ("/" + fragment if fragment.startswith("/") else "")).lower()
+
+
+def parse(url: str) -> Url | None:
+    raw = url.strip()
+    if not raw or raw.startswith(("mailto:", "tel:", "#", "javascript:")):
+        return None
+    if "://" not in raw and _SCHEMELESS_HOST.match(raw):
+        raw = "http://" + raw
+    try:
+        parts = urlsplit(raw)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # a malformed port or bracket: nothing to read
+        return None
+    if host.startswith("www."):
+        host = host[4:]
+    return Url(url, parts, host)
+
+
+@cache
+def _two_label_suffixes() -> frozenset[str]:
+    return frozenset(data("public_suffixes"))
+
+
+def registered_domain(host: str) -> str:
+    """The part of a host someone registers: "store.fi.io.vn" → "fi.io.vn", "a.b.com" → "b.com"."""
+    labels = host.split(".")
+    keep = 3 if ".".join(labels[-2:]) in _two_label_suffixes() else 2
+    return ".".join(labels[-keep:])
+
+
+def wrapped_target(url: Url) -> str | None:
+    """The URL a redirect wrapper forwards to ("./302.html?target=https://…"), if any."""
+    names = _redirect_params()
+    for name, value in url.params():
+        if name.lower() in names:
+            value = unquote(value).strip()
+            if "://" in value or value.lower().startswith("www."):
+                # "?target=https://x/#/register?code=C": the target's own route landed in our fragment
+                fragment = url.parts.fragment
+                return value + "#" + fragment if fragment and "#" not in value else value
+    return None
+
+
+@cache
+def _redirect_params() -> frozenset[str]:
+    return frozenset(data("redirect_params"))
+
+
+@cache
+def _messaging() -> tuple[tuple[str, str, str], ...]:
+    """(kind, host, path prefix) of each messaging link format."""
+    rows = []
+    for entry in data("messaging_hosts"):
+        kind, _, target = entry.partition(" ")
+        host, _, prefix = target.strip().partition("/")
+        rows.append((kind, host.lower(), "/" + prefix.lower() if prefix else ""))
+    return tuple(rows)
+
+
+def messaging_contact(url: Url) -> tuple[str, str] | None:
+    """(kind, account) when the link opens a chat: ("telegram", "esim1088") for t.me/s/esim1088."""
+    path = url.parts.path.lower()
+    for kind, host, prefix in _messaging():
+        if url.host == host and path.startswith(prefix):
+            rest = [s for s in url.parts.path[len(prefix):].split("/") if s]
+            if rest and rest[0].lower() == "s" and kind == "telegram":  # t.me/s/NAME: channel preview
+                rest = rest[1:]
+            if rest or prefix:
+                return kind, (rest[0] if rest else url.parts.path).lower()
+    return None
+
+
+def is_shortener(url: Url) -> bool:
+    return url.host in _shorteners() or registered_domain(url.host) in _shorteners()
+
+
+@cache
+def _shorteners() -> frozenset[str]:
+    return frozenset(data("shorteners"))
+
+
+@cache
+def _affiliate_params() -> frozenset[str]:
+    return frozenset(data("affiliate_params"))
+
+
+@cache
+def _affiliate_paths() -> frozenset[str]:
+    return frozenset(data("affiliate_paths"))
+
+
+def affiliate_code(url: Url) -> str | None:
+    """The referral code a sign-up link carries ("ref=2821105", "/join/betrys"), if any.
+
+    A plain "ref=" without a digit is a source tag ("?ref=newsletter"), not a code;
+    "code=" counts only on a register/sign-up route.
+    """
+    route_words = set(re.split(r"[/.#?_-]+", url.route))
+    sign_up = bool(route_words & _affiliate_paths())
+    for name, value in url.params():
+        key = name.lower()
+        if key in _affiliate_params() and (key != "ref" or _HAS_DIGIT.search(value)):
+            return f"{name}={value}"
+        if key == "code" and sign_up and value:
+            return f"{name}={value}"
+    segments = url.path_segments
+    for before, after in itertools.pairwise(segments):
+        if before.lower() in _affiliate_paths() and _CODE_SEGMENT.match(after):
+            return f"/{before}/{after}"
+    return None
+
+
+def tracking_params(url: Url) -> list[str]:
+    known = _tracking()
+    return [f"{n}={v}" for n, v in url.params() if n.lower().startswith("utm_") or n.lower() in known]
+
+
+@cache
+def _tracking() -> frozenset[str]:
+    return frozenset(data("tracking_params"))

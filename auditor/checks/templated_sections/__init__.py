@@ -1,0 +1,458 @@
+"""templated-sections: pages built from a stock skeleton and stock filler.
+
+Content farms (and text generators asked for "an article about X") fill one
+outline with any topic: an introduction, "what is X", its advantages, the
+steps, an FAQ, tips, an outlook and a summary, opened with "in today's world"
+and closed with "in conclusion, we hope this article helps". Each trait alone
+is ordinary writing, so the rules grade by how many distinct stock pieces a
+page stacks up, never by one.
+
+The word lists live in `data/` (one file per list and language).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, ClassVar
+
+from auditor import lexicon, text
+from auditor.matching import PhraseMatcher
+from auditor.models import Block, Page, Severity
+from auditor.registry import Check, Context, Hit, Rule
+
+_PACKAGE = __name__
+
+# The stock skeleton in its usual order. Roles of one rank may come in either
+# order (steps, FAQ and tips are shuffled freely), a lower rank never after a
+# higher one.
+ROLE_RANK = {
+    "intro": 0,
+    "what-is": 1,
+    "advantages": 1,
+    "steps": 2,
+    "faq": 2,
+    "tips": 2,
+    "outlook": 3,
+    "summary": 3,
+}
+_ROLE_BIT = {role: 1 << i for i, role in enumerate(ROLE_RANK)}
+_PROSE = ("paragraph", "list_item", "quote")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _lang(block: Block, page: Page) -> str:
+    """The lexicon language for a block: its own, or the page's when the block has no letters."""
+    lang = block.language if block.language != "und" else page.language
+    return "zh" if lang == "zh" else "en"
+
+
+@cache
+def _matcher(name: str, lang: str) -> PhraseMatcher:
+    return PhraseMatcher(lexicon.words(_PACKAGE, name, lang))
+
+
+@cache
+def _skeleton() -> tuple[PhraseMatcher, dict[str, str]]:
+    """One matcher over the role phrases of every language, and the role of each phrase.
+
+    Both languages at once: Chinese blogs often title their sections in
+    English ("Foreword", "Summary") and English pages borrow "Q&A".
+    """
+    roles: dict[str, str] = {}
+    for entry in lexicon.all_languages(_PACKAGE, "skeleton"):
+        role, _, phrase = entry.partition(":")
+        if role.strip() in ROLE_RANK and phrase.strip():
+            roles.setdefault(phrase.strip().lower(), role.strip())
+    return PhraseMatcher(roles), roles
+
+
+def _allowed(phrase: str, context: Context) -> bool:
+    """Whether the user allowed this phrase (an allowed term inside it counts too)."""
+    folded = phrase.lower()
+    return any(term.lower() in folded for term in context.allow_terms)
+
+
+def _section_headings(page: Page) -> list[Block]:
+    """Headings below the page title (a level-1 heading that repeats the title is the title)."""
+    title = (page.title or "").strip()
+    return [h for h in page.headings if not (h.level == 1 or h.text.strip() == title)]
+
+
+# --- TS101 -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RoleHeading:
+    role: str
+    heading: Block
+    phrase: str
+
+
+def _role_of(heading: Block, context: Context) -> _RoleHeading | None:
+    matcher, roles = _skeleton()
+    for found in matcher.finditer(heading.text):
+        if not _allowed(found.text, context):
+            return _RoleHeading(roles[found.entry.lower()], heading, found.text)
+    return None
+
+
+def _longest_skeleton(marked: list[_RoleHeading]) -> list[_RoleHeading]:
+    """The longest run of headings, in page order, whose distinct roles keep skeleton order.
+
+    A small dynamic programme over role sets (8 roles, so at most 256 sets):
+    for each set it keeps the chain that reaches it ending at the lowest rank,
+    which leaves the most room for later headings. Linear in the headings.
+    """
+    best: dict[int, tuple[int, list[_RoleHeading]]] = {0: (-1, [])}
+    for item in marked:
+        rank, bit = ROLE_RANK[item.role], _ROLE_BIT[item.role]
+        for mask, (last_rank, chain) in list(best.items()):
+            if last_rank > rank or mask & bit:
+                continue
+            new = mask | bit
+            if new not in best or best[new][0] > rank:
+                best[new] = (rank, [*chain, item])
+    return max((chain for _, chain in best.values()), key=len)
+
+
+class StockSkeleton(Rule):
+    """Headings follow the stock outline of template articles.
+
+    **What it catches**
+    Section headings that map, one after another, onto the roles of the stock
+    article outline: introduction, "what is …", advantages, steps, FAQ, tips,
+    outlook, summary (前言 / 什么是 / 优势 / 步骤 / 常见问题 / 注意事项 / 展望 /
+    总结). Each heading is matched against a per-language list of role phrases;
+    the rule counts the distinct roles that appear in skeleton order. A few
+    roles are normal (a blog post with a foreword and a summary, a docs page
+    with an FAQ); a page that walks through most of the outline was filled in,
+    not written.
+
+    **Why it matters**
+    Farms publish hundreds of pages by pouring a new keyword into the same
+    outline. Search engines and readers recognise the pattern as low-value
+    content, and it hides whatever the page really has to say.
+
+    **Example**
+    ```markdown
+    ## 一、什么是虚拟卡？
+    ## 二、虚拟卡的优势
+    ## 三、开通步骤
+    ## 四、常见问题
+    ## 五、注意事项
+    ## 六、总结
+    ```
+
+    **Better**
+    ```markdown
+    ## 我在哪些网站试过这张卡
+    ## 被拒付的两次，原因是什么
+    ## 还没解决的问题
+    ```
+    Name sections after what they say, drop the ones written only to fill
+    the outline (the generic "advantages", "outlook", "summary").
+
+    **Options**
+    - `info_roles` (3): distinct roles in order that are reported as information
+      (a foreword, a how-to section and a summary are common in honest posts).
+    - `warning_roles` (4): distinct roles in order that make a warning.
+    - `error_roles` (5): distinct roles in order that make an error.
+
+    **Silence it**
+    `<!-- auditor-disable-next-line TS101 -->` above the first heading, or
+    `ignore = ["TS101"]` in the config.
+    """
+
+    code = "TS101"
+    name = "stock-skeleton"
+    default_severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {"info_roles": 3, "warning_roles": 4, "error_roles": 5}
+
+    def check(self, page: Page, context: Context) -> Iterable[Hit]:
+        marked = [m for h in _section_headings(page) if (m := _role_of(h, context))]
+        chain = _longest_skeleton(marked)
+        if len(chain) < context.options["info_roles"]:
+            return
+        severity = Severity.INFO
+        if len(chain) >= context.options["error_roles"]:
+            severity = Severity.ERROR
+        elif len(chain) >= context.options["warning_roles"]:
+            severity = Severity.WARNING
+        first = chain[0].heading
+        line, column, end_line, end_column = page.locate(first, chain[0].phrase)
+        outline = " → ".join(m.role for m in chain)
+        yield Hit(
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            severity=severity,
+            message=(
+                f"the headings follow a stock article outline ({len(chain)} roles: {outline}); "
+                "name sections after what they say and drop the filler ones"
+            ),
+            evidence="; ".join(f"{m.role}: ‘{m.heading.text}’ (line {m.heading.line})" for m in chain),
+        )
+
+
+# --- TS102 -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    entry: str
+    text: str
+    block: Block
+    where: str  # "opening", "closing" or "body"
+
+
+def _prose_blocks(page: Page) -> list[Block]:
+    """Body paragraphs that carry words (a line holding only a link or an image is no paragraph)."""
+    return [b for b in page.body if b.kind in _PROSE and len(b.words) >= 3]
+
+
+def _stock_phrases(page: Page, context: Context, edge: int) -> Iterator[_Phrase]:
+    """Stock phrases found: openings in the title and first `edge` paragraphs, closings in the
+    last `edge` paragraphs, fillers anywhere in the body."""
+    blocks = _prose_blocks(page)
+    title = _title_block(page)
+    opening = {id(b) for b in blocks[:edge]}
+    closing = {id(b) for b in blocks[-edge:]}
+    if title is not None and id(title) not in opening:  # headline clichés: 一文详解, 手把手教你
+        opening.add(id(title))
+        blocks.insert(0, title)
+    for block in blocks:
+        lang = _lang(block, page)
+        lists = [("stock_fillers", "body")]
+        if id(block) in opening:
+            lists.append(("stock_openings", "opening"))
+        if id(block) in closing:
+            lists.append(("stock_closings", "closing"))
+        for name, where in lists:
+            for found in _matcher(name, lang).finditer(block.text):
+                if not _allowed(found.text, context):
+                    yield _Phrase(found.entry, found.text, block, where)
+
+
+class StockPhrase(Rule):
+    """Stock openings, closings and filler transitions that fit any article.
+
+    **What it catches**
+    Set phrases of template writing: openings that say nothing about the
+    topic ("在现代社会", "随着……的发展", "In today's fast-paced world"),
+    closings that fit any page ("总的来说", "希望本文能帮助到你", "In
+    conclusion", "We hope this guide"), and padding transitions ("扮演着重要的
+    角色", "it's important to note"). Openings count only in the title and the
+    first paragraphs, closings only in the last ones, where they do their work.
+    One such phrase is ordinary and reported as information; several distinct
+    ones, with the page both opened and closed by stock lines, make an error.
+
+    **Why it matters**
+    Generated and rewritten filler pages wrap every topic in the same opening
+    and closing lines. They add words without information, and readers and
+    search engines have learnt to skip pages that read like that.
+
+    **Example**
+    ```markdown
+    在当今数字化飞速发展的时代，手机已经成为生活中不可或缺的一部分。
+    …
+    总的来说，按照以上步骤就能轻松完成。希望本文能对你有所帮助！
+    ```
+
+    **Better**
+    ```markdown
+    这张卡我用了三个月，下面记下充值时踩过的两个坑。
+    …
+    如果充值后半小时仍未到账，先查短信里的订单号再联系客服。
+    ```
+    Open with the point of the page and end with the last useful fact.
+
+    **Options**
+    - `edge_paragraphs` (3): how many paragraphs at each end count as the
+      opening and the closing.
+    - `warning_phrases` (2): distinct stock phrases that make a warning.
+    - `error_phrases` (3): distinct stock phrases that make an error when the
+      page has them at both ends (opening and closing); one more makes an error
+      when they sit at one end only.
+
+    **Silence it**
+    `<!-- auditor-disable-next-line TS102 -->` above the paragraph, or
+    `ignore = ["TS102"]` in the config.
+    """
+
+    code = "TS102"
+    name = "stock-phrase"
+    default_severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {"edge_paragraphs": 3, "warning_phrases": 2, "error_phrases": 3}
+
+    def check(self, page: Page, context: Context) -> Iterable[Hit]:
+        found: dict[str, _Phrase] = {}
+        for phrase in _stock_phrases(page, context, context.options["edge_paragraphs"]):
+            found.setdefault(phrase.entry.lower(), phrase)
+        if not found:
+            return
+        phrases = list(found.values())
+        places = {p.where for p in phrases}
+        both_ends = {"opening", "closing"} <= places
+        at_an_end = bool(places & {"opening", "closing"})
+        error_at = context.options["error_phrases"]
+        # Filler alone is style; stock lines framing the page at both ends, or one
+        # more phrase than that at one end, is a template.
+        if (len(phrases) >= error_at and both_ends) or (len(phrases) > error_at and at_an_end):
+            severity = Severity.ERROR
+        elif len(phrases) >= context.options["warning_phrases"]:
+            severity = Severity.WARNING
+        else:
+            severity = Severity.INFO
+        first = phrases[0]
+        line, column, end_line, end_column = page.locate(first.block, first.text)
+        yield Hit(
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            severity=severity,
+            message=(
+                f"{len(phrases)} stock phrase{'s' if len(phrases) > 1 else ''} "
+                f"({', '.join(sorted(places))}); open with the point of the page, "
+                "end with its last useful fact"
+            ),
+            evidence="; ".join(f"‘{p.text}’ ({p.where}, line {p.block.line})" for p in phrases),
+        )
+
+
+# --- TS103 -------------------------------------------------------------------
+
+
+@cache
+def _question_words(lang: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in lexicon.words(_PACKAGE, "question_words", lang))
+
+
+def _is_question(heading: Block, lang: str) -> bool:
+    stripped = heading.text.rstrip()
+    if stripped.endswith(("?", "？")):
+        return True
+    words = heading.words
+    if lang == "en":
+        return bool(words) and words[0].norm in _question_words("en")
+    return any(w.norm in _question_words("zh") for w in words)
+
+
+def _units(block: Block, context: Context) -> list[str]:
+    """What a heading is made of, for comparing it with the title: its Latin content words
+    and the characters of its Chinese content words, without question words, stopword
+    characters and the user's allowed terms.
+
+    Chinese is compared character by character because jieba may cut one phrase
+    differently in two contexts ("远游卡是" / "远游" + "卡").
+    """
+    skip = _question_words("zh") | _question_words("en")
+    allowed = {t.lower() for t in context.allow_terms}
+    units: list[str] = []
+    for word in block.words:
+        if not word.content or word.norm in skip or word.norm in allowed:
+            continue
+        if _HAN.match(word.norm):
+            units.extend(c for c in word.norm if c not in text.stopwords("zh"))
+        else:
+            units.append(word.norm)
+    return units
+
+
+def _title_block(page: Page) -> Block | None:
+    title = (page.title or "").strip()
+    return next((b for b in page.blocks if b.kind == "title" or b.text.strip() == title), None)
+
+
+class HeadingRestatesTitle(Rule):
+    """Question headings that only restate the page title.
+
+    **What it catches**
+    Section headings phrased as a question whose words are, nearly all, the
+    title's own words: a page titled "X卡怎么续费？" with a section "如何续费X卡？",
+    or "How to Renew an X Card" with "How Do I Renew My X Card?". A
+    heading counts when it is a question (ends in a question mark or asks with
+    如何/怎么/什么…, How/What/Why…) and, question words set aside, nearly all its
+    words (for Chinese, its characters) come from the title. One such heading
+    is a warning; several make an error.
+
+    **Why it matters**
+    Restating the title as a question is a keyword-placement trick: it adds
+    the target phrase to another heading without adding a topic. Readers get
+    a heading that tells them nothing new.
+
+    **Example**
+    ```markdown
+    title: Heyon卡eSIM卡怎么续费？
+    ## 如何续费Heyon卡eSIM卡？
+    ```
+
+    **Better**
+    ```markdown
+    title: Heyon卡eSIM卡怎么续费？
+    ## 在 App 里续费的四步
+    ```
+    Let the heading say what the section adds.
+
+    **Options**
+    - `min_shared` (2): words (Chinese: characters) a heading must share with the title.
+    - `min_overlap` (0.8): share of the heading's words (Chinese: characters) found in
+      the title, once question words and stopwords are set aside.
+    - `error_headings` (2): restating headings that make an error (one is a warning).
+
+    **Silence it**
+    `<!-- auditor-disable-next-line TS103 -->` above the heading, or
+    `ignore = ["TS103"]` in the config.
+    """
+
+    code = "TS103"
+    name = "heading-restates-title"
+    default_severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {"min_shared": 2, "min_overlap": 0.8, "error_headings": 2}
+
+    def check(self, page: Page, context: Context) -> Iterable[Hit]:
+        title_block = _title_block(page)
+        if title_block is None:
+            return
+        title_units = set(_units(title_block, context))
+        restating = []
+        for heading in _section_headings(page):
+            if heading is title_block or not _is_question(heading, _lang(heading, page)):
+                continue
+            units = _units(heading, context)
+            shared = [u for u in units if u in title_units]
+            if len(shared) >= context.options["min_shared"] and len(shared) >= (
+                context.options["min_overlap"] * len(units)
+            ):
+                restating.append((heading, len(shared), len(units)))
+        severity = (
+            Severity.ERROR if len(restating) >= context.options["error_headings"] else Severity.WARNING
+        )
+        for heading, shared, units in restating:
+            yield Hit(
+                line=heading.line,
+                column=heading.column,
+                severity=severity,
+                message=(
+                    f"question heading restates the title ({len(restating)} such heading"
+                    f"{'s' if len(restating) > 1 else ''}); say what this section adds"
+                ),
+                evidence=(
+                    f"‘{heading.text}’: {shared} of its {units} words and characters "
+                    f"are in the title ‘{title_block.text}’"
+                ),
+            )
+
+
+CHECK = Check(
+    name="templated-sections",
+    prefix="TS",
+    rules=(StockSkeleton, StockPhrase, HeadingRestatesTitle),
+    description="Pages built from a stock skeleton and stock filler: outline roles, set phrases, "
+    "headings that restate the title.",
+    version="1",
+)
