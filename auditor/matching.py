@@ -7,7 +7,7 @@ nested quantifiers, so matching stays linear in the size of the text.
 
 Latin entries match whole words only ("best" not in "bestow"); Han entries
 match anywhere, since Chinese has no spaces between words. An entry may hold
-"…" (or "..."): it then matches its two parts with at most 12 characters
+"…" (or "..."): it then matches its two parts with at most 16 characters
 between them within one sentence, as in "比…更".
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 _GAP = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
-_BETWEEN = r"[^。！？!?\n.;；]{0,12}?"
+_BETWEEN = r"[^。！？!?\n.;；]{0,16}?"
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,7 +163,8 @@ class TitleTermInHeadings(Rule):
 
     **What it catches**
     A term from the title (brand, product or search phrase) that comes back
-    in most section headings: "X介绍", "X优惠码", "X价格", "X官网". Headings
+    in most headings of the page's top sections (subsection headings are
+    not compared): "X介绍", "X优惠码", "X价格", "X官网". Headings
     that are code identifiers ("server.port") and the title's generic words
     ("guide", "教程", "步骤") do not count.
 
@@ -210,10 +211,7 @@ class TitleTermInHeadings(Rule):
         title = title_block(page)
         if page.title is None:
             return
-        headings = [
-            h for h in page.headings
-            if h is not title and not _IDENTIFIER.fullmatch(h.text.strip())
-        ]
+        headings = _section_headings(page, title)
         if len(headings) < opts["min_headings"]:
             return
         allow, watch = _user_terms(context.allow_terms), _user_terms(context.watch_terms)
@@ -247,6 +245,14 @@ class TitleTermInHeadings(Rule):
             f"({share:.1%})",
             Severity.ERROR if strong else Severity.WARNING,
         )
+
+
+def _section_headings(page: Page, title: Block | None) -> list[Block]:
+    """The headings of the page's top sections: subsections of "steps" or "FAQ"
+    name their own items, so only the shallowest heading level is compared."""
+    headings = [h for h in page.headings if h is not title and not _IDENTIFIER.fullmatch(h.text.strip())]
+    top = min((h.level for h in headings), default=0)
+    return [h for h in headings if h.level == top]
 
 
 def _occurrences_of(block: Block, term: Term) -> Iterator[Occurrence]:
