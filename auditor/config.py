@@ -144,7 +144,9 @@ def _build(
     where = f"{path}: " if path else ""
     for key in table:
         if key not in _TOP_KEYS:
-            raise ConfigError(f"{where}unknown key {key!r} in [tool.auditor]; known keys: {', '.join(sorted(_TOP_KEYS))}")
+            raise ConfigError(
+                f"{where}unknown key {key!r} in [tool.auditor]; known keys: {', '.join(sorted(_TOP_KEYS))}"
+            )
 
     def codes(values: Any, key: str) -> set[str]:
         found: set[str] = set()

@@ -100,4 +100,6 @@ class Auditor:
 
     def _unreadable(self, path: str, fmt: str, reason: str) -> FileResult:
         message = f"{path} {reason}; it was not audited"
-        return FileResult(path, fmt, "und", self._io_finding(path, UnreadableFile, 1, message, self.config.rules_for(path)))
+        return FileResult(
+            path, fmt, "und", self._io_finding(path, UnreadableFile, 1, message, self.config.rules_for(path))
+        )

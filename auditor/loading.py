@@ -45,7 +45,9 @@ def decode(data: bytes, fmt: str) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise LoadError(f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}") from exc
+                raise LoadError(
+                    f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}"
+                ) from exc
     if _BINARY.search(data[:8192]):
         raise LoadError("looks binary (it holds control bytes), not a text page")
     candidates = list(_FALLBACKS)

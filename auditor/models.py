@@ -63,9 +63,7 @@ class Finding:
 
 # Kinds of prose block a parser produces. "title" and "description" come from
 # front matter or <title>/<meta>; the rest mirror the document structure.
-PROSE_KINDS = frozenset(
-    {"title", "description", "heading", "paragraph", "list_item", "table_cell", "quote"}
-)
+PROSE_KINDS = frozenset({"title", "description", "heading", "paragraph", "list_item", "table_cell", "quote"})
 
 
 @dataclass

@@ -34,7 +34,7 @@ class Word:
 
 
 def detect_language(value: str) -> str:
-    """"zh" when Han characters outnumber a third of the letters, else "en" (or "und" when empty).
+    """ "zh" when Han characters outnumber a third of the letters, else "en" (or "und" when empty).
 
     A third, not a half: Chinese pages are full of Latin brand names and URLs,
     and one Han character carries about as much as a whole English word.

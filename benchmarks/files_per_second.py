@@ -43,14 +43,17 @@ def main() -> None:
 
     print(f"folder: {args.folder}  files: {len(files)}  size: {size / 1e6:.2f} MB")
     print(f"auditor check (CLI, cold process): {best_cli:6.2f} s  {len(files) / best_cli:7.1f} files/s")
-    print(f"engine, jieba loaded:              {best_engine:6.2f} s  {len(files) / best_engine:7.1f} files/s"
-          f"  {size / 1e6 / best_engine:5.2f} MB/s")
+    print(
+        f"engine, jieba loaded:              {best_engine:6.2f} s  {len(files) / best_engine:7.1f} files/s"
+        f"  {size / 1e6 / best_engine:5.2f} MB/s"
+    )
 
 
 def _timed_cli(folder: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "auditor", "check", folder, "--format", "json"],
-                   stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "auditor", "check", folder, "--format", "json"], stdout=subprocess.DEVNULL, check=False
+    )
     return time.perf_counter() - start
 
 

@@ -61,8 +61,18 @@ def test_json_report_lists_every_file(site: Path) -> None:
     assert [f["path"] for f in report["files"]] == ["docs/clean.md", "docs/spam.md"]
     assert report["files"][0]["findings"] == []
     finding = report["files"][1]["findings"][0]
-    assert set(finding) == {"rule", "name", "check", "severity", "line", "column", "end_line", "end_column",
-                            "message", "evidence"}
+    assert set(finding) == {
+        "rule",
+        "name",
+        "check",
+        "severity",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "evidence",
+    }
     assert report["summary"]["files"] == 2
     assert report["summary"]["errors"] >= 1
 

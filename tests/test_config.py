@@ -52,7 +52,7 @@ def test_rule_severity_and_options_by_name_or_code(tmp_path: Path) -> None:
         ('select = ["NOPE"]\n', "NOPE"),
         ('fail-on = "fatal"\n', "fail-on"),
         ('[rules.KS999]\nseverity = "error"\n', "KS999"),
-        ('[rules.IO001]\nthreshold = 3\n', "threshold"),
+        ("[rules.IO001]\nthreshold = 3\n", "threshold"),
         ('watch-terms = "x"\nexclude = 3\n', "exclude"),
     ],
 )
@@ -62,8 +62,8 @@ def test_invalid_config_names_the_key(tmp_path: Path, text: str, key: str) -> No
 
 
 def test_per_file_ignores_and_excludes(tmp_path: Path) -> None:
-    text = '[per-file-ignores]\n"blog/sponsors.md" = ["promo-links"]\n'
-    config = load_config(default_registry(), config_file=write(tmp_path, "auditor.toml", text + 'exclude = ["drafts"]\n'))
+    text = 'exclude = ["drafts"]\n[per-file-ignores]\n"blog/sponsors.md" = ["promo-links"]\n'
+    config = load_config(default_registry(), config_file=write(tmp_path, "auditor.toml", text))
     assert not any(c.startswith("PL") for c in config.rules_for(str(tmp_path / "blog" / "sponsors.md")))
     assert any(c.startswith("PL") for c in config.rules_for(str(tmp_path / "blog" / "post.md")))
     assert config.excluded(str(tmp_path / "drafts" / "x.md"))

@@ -22,8 +22,16 @@ def test_pages_are_found_recursively_in_sorted_order(tmp_path: Path) -> None:
 
 
 def test_git_node_modules_gitignore_and_excludes_are_skipped(tmp_path: Path) -> None:
-    touch(tmp_path, "keep.md", ".git/x.md", "node_modules/pkg/readme.md", "build/out.html",
-          "drafts/wip.md", "sub/secret.md", "sub/ok.md")
+    touch(
+        tmp_path,
+        "keep.md",
+        ".git/x.md",
+        "node_modules/pkg/readme.md",
+        "build/out.html",
+        "drafts/wip.md",
+        "sub/secret.md",
+        "sub/ok.md",
+    )
     (tmp_path / ".gitignore").write_text("build/\n", encoding="utf-8")
     (tmp_path / "sub" / ".gitignore").write_text("secret.md\n", encoding="utf-8")
     config = Config(root=tmp_path, exclude=("drafts",))

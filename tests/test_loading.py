@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from auditor.config import Config
@@ -67,7 +68,7 @@ def test_invalid_yaml_front_matter_is_reported_and_its_title_still_read() -> Non
 
 
 def test_toml_front_matter_title_counts_as_the_page_title() -> None:
-    page, front = parse_page("p.md", '+++\ntitle = "TOML title"\n+++\n\n# Heading\n\nText.\n', "markdown")
+    page, _ = parse_page("p.md", '+++\ntitle = "TOML title"\n+++\n\n# Heading\n\nText.\n', "markdown")
     assert page.title == "TOML title"
     assert page.blocks[0].kind == "title" and page.blocks[0].line == 2
     assert page.headings[0].line == 5
@@ -92,16 +93,20 @@ def test_html_keeps_only_visible_text() -> None:
 
 
 def test_html_lines_and_columns_of_blocks() -> None:
-    page, _ = parse_page("p.html", "<html><body>\n<h1>Title</h1>\n  <p>Para <a href='/x'>link</a></p>\n</body></html>", "html")
+    page, _ = parse_page(
+        "p.html", "<html><body>\n<h1>Title</h1>\n  <p>Para <a href='/x'>link</a></p>\n</body></html>", "html"
+    )
     assert [(b.kind, b.line, b.column) for b in page.blocks] == [("heading", 2, 1), ("paragraph", 3, 3)]
     assert page.title == "Title"
     assert (page.links[0].line, page.links[0].column) == (3, 11)
+
+
+def _apart_from_positions(findings: list) -> list[tuple[str, str, str]]:
+    return sorted((f.rule, f.severity.value, re.sub(r"line \d+", "line N", f.evidence)) for f in findings)
 
 
 def test_markdown_and_html_twins_give_the_same_findings() -> None:
     md = audit((FIXTURES / "twins" / "promo.md").read_text(encoding="utf-8"), "markdown")
     html = audit((FIXTURES / "twins" / "promo.html").read_text(encoding="utf-8"), "html")
     assert md, "the twin page should trigger findings"
-    assert sorted((f.rule, f.severity.value, f.evidence) for f in md) == sorted(
-        (f.rule, f.severity.value, f.evidence) for f in html
-    )
+    assert _apart_from_positions(md) == _apart_from_positions(html)

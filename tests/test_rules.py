@@ -38,8 +38,11 @@ def test_rule_case(code: str, case: dict) -> None:
     findings = audit(case["page"], case.get("format", "markdown"))
     got = sorted((f.line, f.severity.value) for f in findings if f.rule == code)
     want = sorted((e["line"], e["severity"]) for e in case["expect"])
-    details = "\n".join(f"{f.line}:{f.column} {f.rule} {f.severity.value} {f.message} | {f.evidence}"
-                        for f in findings if f.rule == code)
+    details = "\n".join(
+        f"{f.line}:{f.column} {f.rule} {f.severity.value} {f.message} | {f.evidence}"
+        for f in findings
+        if f.rule == code
+    )
     assert got == want, f"{code} {case['name']}: got\n{details}"
 
 

@@ -103,7 +103,5 @@ def _bare_urls(blocks: list[Block], links: list[Link]) -> list[Link]:
             url = match.group().rstrip(".,;:!?")
             if url in labels:
                 continue
-            found.append(
-                Link(url, url, block.line, block.column, in_heading=block.kind == "heading", bare=True)
-            )
+            found.append(Link(url, url, block.line, block.column, in_heading=block.kind == "heading", bare=True))
     return found

@@ -14,9 +14,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from auditor.models import Block, Link
 
-_INVISIBLE_TAGS = frozenset(
-    {"script", "style", "template", "noscript", "head", "svg", "iframe", "object", "canvas"}
-)
+_INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript", "head", "svg", "iframe", "object", "canvas"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Elements whose text forms a block of its own, and the kind of block.
@@ -117,9 +115,7 @@ def parse_html(source: str, line_offset: int = 0, fragment: bool = False) -> Htm
         if node is None:  # a marker: the element `owner` is finished
             collector.flush(owner, kind, level)
             continue
-        if isinstance(node, Comment) or (
-            isinstance(node, NavigableString) and type(node) is not NavigableString
-        ):
+        if isinstance(node, Comment) or (isinstance(node, NavigableString) and type(node) is not NavigableString):
             continue
         if isinstance(node, NavigableString):
             collector.open.setdefault(id(owner), []).append(str(node))
@@ -147,7 +143,14 @@ def parse_html(source: str, line_offset: int = 0, fragment: bool = False) -> Htm
         elif node.name == "img" and node.get("src"):
             line, column = _position(node, line_offset)
             content.links.append(
-                Link(str(node["src"]).strip(), str(node.get("alt", "")), line, column, in_heading=in_heading, is_image=True)
+                Link(
+                    str(node["src"]).strip(),
+                    str(node.get("alt", "")),
+                    line,
+                    column,
+                    in_heading=in_heading,
+                    is_image=True,
+                )
             )
         stack.extend((child, owner, kind, level, in_heading) for child in reversed(node.contents))
     content.blocks.sort(key=lambda b: (b.line, b.column))

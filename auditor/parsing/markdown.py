@@ -91,9 +91,7 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
         elif child.type == "image":
             src = str(child.attrs.get("src", ""))
             line, column = _find(lines, first_line, token.map[1], src)
-            content.links.append(
-                Link(src, child.content, line, column, in_heading=kind == "heading", is_image=True)
-            )
+            content.links.append(Link(src, child.content, line, column, in_heading=kind == "heading", is_image=True))
         elif child.type == "html_inline":
             fragment = parse_html(child.content, line_offset=first_line - 1, fragment=True)
             for link in fragment.links:

@@ -54,8 +54,7 @@ def _watched(term: Term, watch: list[Term]) -> bool:
     return any(contains(term, w) or contains(w, term) for w in watch)
 
 
-def _hit_at(page: Page, occurrence: Occurrence, message: str, evidence: str,
-            severity: Severity) -> Hit:
+def _hit_at(page: Page, occurrence: Occurrence, message: str, evidence: str, severity: Severity) -> Hit:
     line, col, end_line, end_col = page.locate(occurrence.block, display(occurrence))
     return Hit(line, col, message, evidence, end_line, end_col, severity)
 
@@ -143,9 +142,9 @@ class TermDensity(Rule):
             first = counts.first[term]
             text, count = display(first), counts.counts[term]
             yield _hit_at(
-                page, first,
-                f"‘{text}’ is {share:.1%} of the words (limit {limit:.1%}); "
-                "vary the wording or cut repeats",
+                page,
+                first,
+                f"‘{text}’ is {share:.1%} of the words (limit {limit:.1%}); vary the wording or cut repeats",
                 f"‘{text}’ {count} times in {counts.total} content words ({share:.1%})",
                 severity,
             )
@@ -231,18 +230,17 @@ class TitleTermInHeadings(Rule):
         share, count = counts.share(term), counts.counts[term]
         strong = covered >= opts["error_coverage"] * len(headings) and (
             _watched(term, watch)
-            or (len(headings) >= opts["error_min_headings"]
-                and share >= opts["error_density"] and count >= opts["error_min_count"])
+            or (
+                len(headings) >= opts["error_min_headings"]
+                and share >= opts["error_density"]
+                and count >= opts["error_min_count"]
+            )
         )
-        label = next(
-            (display(o) for h in headings for o in _occurrences_of(h, term)), " ".join(term)
-        )
+        label = next((display(o) for h in headings for o in _occurrences_of(h, term)), " ".join(term))
         yield _block_hit(
             title,
-            f"‘{label}’ from the title is in {covered} of {len(headings)} headings; "
-            "let headings name their sections",
-            f"‘{label}’ in {covered}/{len(headings)} headings, {count} times in the body "
-            f"({share:.1%})",
+            f"‘{label}’ from the title is in {covered} of {len(headings)} headings; let headings name their sections",
+            f"‘{label}’ in {covered}/{len(headings)} headings, {count} times in the body ({share:.1%})",
             Severity.ERROR if strong else Severity.WARNING,
         )
 
@@ -329,18 +327,20 @@ class RepeatedPhrase(Rule):
                 first.setdefault(gram, (index, block, run[0].start, run[-1].end))
         allow = _user_terms(context.allow_terms)
         repeated = sorted(
-            (first[g], c) for g, c in counts.items()
-            if c >= opts["min_repeats"] and not _allowed(g, allow)
+            (first[g], c) for g, c in counts.items() if c >= opts["min_repeats"] and not _allowed(g, allow)
         )
         for (_, block, start, end), count in _merge(repeated)[: opts["max_phrases"]]:
             phrase = block.text[start:end]
             line, col, end_line, end_col = page.locate(block, phrase)
             severity = Severity.ERROR if count >= opts["error_repeats"] else Severity.WARNING
             yield Hit(
-                line, col,
+                line,
+                col,
                 f"‘{_short(phrase)}’ is repeated {count} times; say it once",
                 f"‘{phrase}’ × {count}",
-                end_line, end_col, severity,
+                end_line,
+                end_col,
+                severity,
             )
 
 
@@ -446,15 +446,12 @@ class KeywordList(Rule):
             return
         yield _block_hit(
             block,
-            f"the title is a keyword list ({len(linked)} variants of ‘{'’, ‘'.join(shared)}’); "
-            "write one plain title",
+            f"the title is a keyword list ({len(linked)} variants of ‘{'’, ‘'.join(shared)}’); write one plain title",
             " / ".join(linked),
             severity,
         )
 
-    def _description(
-        self, block: Block, opts: Mapping[str, Any], allow: list[Term]
-    ) -> Iterator[Hit]:
+    def _description(self, block: Block, opts: Mapping[str, Any], allow: list[Term]) -> Iterator[Hit]:
         breaks = re.compile(f"{_LIST_BREAK.pattern}|{_SENTENCE_BREAK.pattern}")
         pieces = [p for p in _pieces(block.text, breaks, allow) if p[1]]
         counts = Counter(w for _, words in pieces for w in words)
@@ -464,8 +461,7 @@ class KeywordList(Rule):
         word = _readable([w for w, c in counts.items() if c == repeats], block)[0]
         if repeats < opts["description_repeats"]:
             return
-        strong = (repeats >= opts["description_error"]
-                  and repeats >= opts["description_share"] * len(pieces))
+        strong = repeats >= opts["description_error"] and repeats >= opts["description_share"] * len(pieces)
         yield _block_hit(
             block,
             f"‘{word}’ is in {repeats} of the description's {len(pieces)} clauses; "

@@ -103,8 +103,7 @@ class MessagingContact(Rule):
         personal = [c for c in contacts if not c.community]
         sales = any(_matcher("sales_cues").search(page.lines[c.line - 1]) for c in personal)
         headline = any(c.where != "body" for c in personal)  # also pushed in the title or a heading
-        strong = (len(personal) >= context.options["repeat_error"] or sales or headline
-                  or found.others(CONTACT))
+        strong = len(personal) >= context.options["repeat_error"] or sales or headline or found.others(CONTACT)
         for item, group in _firsts(contacts):
             if item.where != "body" and len(group) == 1:
                 continue  # a contact only in the title or a heading is PL402's
@@ -113,14 +112,19 @@ class MessagingContact(Rule):
                 f" ({len(personal)} posted on the page"
                 + ("; next to selling words" if sales else "")
                 + ("; also in the title or a heading" if headline else "")
-                + _also(found, CONTACT) + ")"
-                if strong and not item.community else ""
+                + _also(found, CONTACT)
+                + ")"
+                if strong and not item.community
+                else ""
             )
             yield _hit(
                 item,
                 f"{item.kind} contact posted {_times(len(group))}{why}; "
-                + ("a community link, fine on a project's own pages" if item.community
-                   else "link an official page instead of a chat account"),
+                + (
+                    "a community link, fine on a project's own pages"
+                    if item.community
+                    else "link an official page instead of a chat account"
+                ),
                 item.evidence,
                 severity,
             )
@@ -164,8 +168,7 @@ class LinkInTitle(Rule):
             severity = Severity.WARNING if item.community else Severity.ERROR
             yield _hit(
                 item,
-                f"{_FAMILY_NAMES[item.family]} in the {item.where}; "
-                "keep titles and headings about the subject",
+                f"{_FAMILY_NAMES[item.family]} in the {item.where}; keep titles and headings about the subject",
                 item.evidence,
                 severity,
             )
@@ -177,8 +180,15 @@ class LinkInTitle(Rule):
                 continue
             promo_lines.add(link.line)
             line, col, end_line, end_col = link_position(page, link)
-            yield Hit(line, col, "a link in the page title; move it into the text",
-                      link.url, end_line, end_col, Severity.WARNING)
+            yield Hit(
+                line,
+                col,
+                "a link in the page title; move it into the text",
+                link.url,
+                end_line,
+                end_col,
+                Severity.WARNING,
+            )
 
 
 class Shortener(Rule):
@@ -220,8 +230,7 @@ class Shortener(Rule):
             note = " with a sales text" if pushed else ""
             yield _hit(
                 item,
-                f"shortened link used {_times(len(group))}{note}{_also(found, SHORTENER)}; "
-                "link the real destination",
+                f"shortened link used {_times(len(group))}{note}{_also(found, SHORTENER)}; link the real destination",
                 item.evidence,
                 Severity.ERROR if strong else Severity.WARNING,
             )
@@ -319,8 +328,14 @@ class TrackingParams(Rule):
                 continue
             seen.add(link.url)
             line, col, end_line, end_col = link_position(page, link)
-            yield Hit(line, col, f"tracking parameters in a link ({', '.join(p.split('=')[0] for p in params)}); "
-                      "remove them", link.url, end_line, end_col)
+            yield Hit(
+                line,
+                col,
+                f"tracking parameters in a link ({', '.join(p.split('=')[0] for p in params)}); remove them",
+                link.url,
+                end_line,
+                end_col,
+            )
 
 
 class OffTopicAnchor(Rule):
@@ -371,15 +386,24 @@ class OffTopicAnchor(Rule):
             score = found.shop_host + found.shop_path + found.unrelated
             if not shop or anchors.mentioned_elsewhere(page, link, found.registered, prose):
                 continue
-            signs = [s for s, on in (("a store-like host", found.shop_host),
-                                     ("a storefront path", found.shop_path),
-                                     ("an address whose words are not on the page", found.unrelated)) if on]
+            signs = [
+                s
+                for s, on in (
+                    ("a store-like host", found.shop_host),
+                    ("a storefront path", found.shop_path),
+                    ("an address whose words are not on the page", found.unrelated),
+                )
+                if on
+            ]
             line, col, end_line, end_col = link_position(page, link)
             yield Hit(
-                line, col,
+                line,
+                col,
                 f"‘{link.text}’ links to {found.registered}, which it does not name "
                 f"({', '.join(signs)}); link what the words say or name the shop",
-                link.url, end_line, end_col,
+                link.url,
+                end_line,
+                end_col,
                 Severity.ERROR if score >= 2 else Severity.WARNING,
             )
 

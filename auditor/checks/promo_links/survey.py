@@ -91,8 +91,7 @@ def survey(page: Page, allow_terms: tuple[str, ...] = ()) -> Survey:
     # "[TG @name](https://t.me/name)": the handle in a link's text is that link, not a second contact
     texts = {(i.family, i.key, i.line, i.column): i for i in _text_items(page) if (i.key, i.line) not in linked}
     items = tuple(
-        i for i in [*links, *texts.values()]
-        if not any(t in i.evidence.lower() or t in i.key.lower() for t in allowed)
+        i for i in [*links, *texts.values()] if not any(t in i.evidence.lower() or t in i.key.lower() for t in allowed)
     )
     result = Survey(items)
     _last = (page, allow_terms, result)
@@ -186,16 +185,16 @@ def _block_traits(value: str) -> Iterator[tuple[str, str, str, str]]:
                 yield CONTACT, "telegram", f"telegram:{handle.group(1).lower()}", handle.group()
     seen: set[int] = set()  # numbers already read, when one cue's list runs into the next cue
     for cue in _matcher("qq_cues").finditer(value):
-        tail = value[cue.end:cue.end + 60]
+        tail = value[cue.end : cue.end + 60]
         number = _QQ_NUMBER.search(tail)
-        if not number or _SENTENCE_BREAK.search(tail[:number.start()]) or cue.end + number.start() in seen:
+        if not number or _SENTENCE_BREAK.search(tail[: number.start()]) or cue.end + number.start() in seen:
             continue
-        kind = "qq-group" if "群" in tail[:number.start()] else "qq"
+        kind = "qq-group" if "群" in tail[: number.start()] else "qq"
         seen.add(cue.end + number.start())
-        yield CONTACT, kind, f"qq:{number.group()}", cue.text + tail[:number.end()]
+        yield CONTACT, kind, f"qq:{number.group()}", cue.text + tail[: number.end()]
         # a list of numbers after one cue ("客服1:…，客服2:…") is a list of contacts
         for more in _QQ_NUMBER.finditer(tail, number.end()):
-            if _SENTENCE_BREAK.search(tail[number.end():more.start()]) or cue.end + more.start() in seen:
+            if _SENTENCE_BREAK.search(tail[number.end() : more.start()]) or cue.end + more.start() in seen:
                 break
             seen.add(cue.end + more.start())
             yield CONTACT, kind, f"qq:{more.group()}", more.group()
@@ -221,7 +220,7 @@ def _after_cue(
         if found is None or _CONTINUES.match(value, found.end()):
             continue  # no id, or only the head of a longer word or number ("2023.5.11")
         token = found.group()
-        separated = bool(_SEPARATOR.search(value[cue.end:start]))
+        separated = bool(_SEPARATOR.search(value[cue.end : start]))
         if not (_DIGIT.search(token) or _CAPITALS.search(token) or separated):
             continue
-        yield family, kind, f"{kind}:{token.lower()}", value[cue.start:found.end()]
+        yield family, kind, f"{kind}:{token.lower()}", value[cue.start : found.end()]

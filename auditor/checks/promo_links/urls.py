@@ -113,7 +113,7 @@ def messaging_contact(url: Url) -> tuple[str, str] | None:
     path = url.parts.path.lower()
     for kind, host, prefix in _messaging():
         if url.host == host and path.startswith(prefix):
-            rest = [s for s in url.parts.path[len(prefix):].split("/") if s]
+            rest = [s for s in url.parts.path[len(prefix) :].split("/") if s]
             if rest and rest[0].lower() == "s" and kind == "telegram":  # t.me/s/NAME: channel preview
                 rest = rest[1:]
             if rest or prefix:

@@ -429,9 +429,7 @@ class HeadingRestatesTitle(Rule):
                 context.options["min_overlap"] * len(units)
             ):
                 restating.append((heading, len(shared), len(units)))
-        severity = (
-            Severity.ERROR if len(restating) >= context.options["error_headings"] else Severity.WARNING
-        )
+        severity = Severity.ERROR if len(restating) >= context.options["error_headings"] else Severity.WARNING
         for heading, shared, units in restating:
             yield Hit(
                 line=heading.line,

@@ -102,9 +102,7 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
     if _has_source_link(page, block):
         return []
     spans = text.sentences(body)
-    headline = block.kind in ("title", "description") or (
-        block.kind == "heading" and block.text == page.title
-    )
+    headline = block.kind in ("title", "description") or (block.kind == "heading" and block.text == page.title)
     claims: list[Claim] = []
     for index, (start, end) in enumerate(spans):
         sentence = body[start:end]
@@ -136,10 +134,7 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
 def _measured(sentence: str, by_kind: dict[str, list[Match]]) -> bool:
     """Whether the sentence gives a figure other than the claim itself (the "100%" of "100% safe")."""
     claimed = [(m.start, m.end) for matches in by_kind.values() for m in matches]
-    return any(
-        not any(s < f.end() and f.start() < e for s, e in claimed)
-        for f in _FIGURE.finditer(sentence)
-    )
+    return any(not any(s < f.end() and f.start() < e for s, e in claimed) for f in _FIGURE.finditer(sentence))
 
 
 def _claim_phrases(sentence: str, allowed: tuple[str, ...]) -> dict[str, list[Match]]:
@@ -168,9 +163,7 @@ def _claim_phrases(sentence: str, allowed: tuple[str, ...]) -> dict[str, list[Ma
 def _has_source_link(page: Page, block: Block) -> bool:
     """Whether a link on the block's lines could be a source (not an image, not a seller's link)."""
     last_line = block.line + block.text.count("\n")
-    return any(
-        block.line <= link.line <= last_line and _is_source(link) for link in page.links
-    )
+    return any(block.line <= link.line <= last_line and _is_source(link) for link in page.links)
 
 
 def _is_source(link: Link) -> bool:
