@@ -10,11 +10,14 @@ from __future__ import annotations
 import bisect
 import enum
 from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from auditor import text
+
+T = TypeVar("T")
 
 
 class Severity(str, enum.Enum):
@@ -109,6 +112,16 @@ class Page:
     blocks: list[Block] = field(default_factory=list)
     code: list[Block] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    # The block the title comes from: front matter or <title> (kind "title"),
+    # or the body's first-level heading or bold first line it was taken from.
+    title_block: Block | None = None
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Work several rules of a check share, done once per page: `compute()` under `key`."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @cached_property
     def prose(self) -> list[Block]:

@@ -48,6 +48,7 @@ def parse_page(path: str, source: str, fmt: str) -> tuple[Page, FrontMatter]:
         title = _title_from_body(blocks, page.lines)
     if title is not None:
         page.title = title.text
+        page.title_block = title
         if title.kind == "title":
             meta.append(title)
         if title.kind != "title":  # the title is a block of the body: mark the links in it

@@ -28,7 +28,6 @@ from auditor.checks.keyword_stuffing.terms import (
     prose_words,
     term_words,
     terms_of_text,
-    title_block,
 )
 from auditor.models import Block, Page, Severity
 from auditor.registry import Check, Context, Hit, Rule
@@ -207,7 +206,7 @@ class TitleTermInHeadings(Rule):
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         opts = context.options
-        title = title_block(page)
+        title = page.title_block
         if page.title is None:
             return
         headings = _section_headings(page, title)
@@ -422,7 +421,7 @@ class KeywordList(Rule):
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         opts = context.options
         allow = _user_terms(context.allow_terms)
-        title = title_block(page)
+        title = page.title_block
         if title is not None:
             yield from self._title(title, opts, allow)
         for block in page.prose:

@@ -132,17 +132,7 @@ class TermCounts:
 
 def page_counts(page: Page) -> TermCounts:
     """The page's body counts, made once and shared by the rules of this check."""
-    # Page is a plain dataclass, so the count rides on it under a private name.
-    counts = page.__dict__.get("_keyword_term_counts")
-    if counts is None:
-        counts = page.__dict__["_keyword_term_counts"] = TermCounts(page.body)
-    return counts
-
-
-def title_block(page: Page) -> Block | None:
-    """The block holding the page title: front matter/<title>, or the body block it came from."""
-    if page.title is None:
-        return None
+    return page.memo(__name__, lambda: TermCounts(page.body))
     for block in page.prose:
         if block.kind == "title" or block.text == page.title:
             return block

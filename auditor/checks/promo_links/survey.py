@@ -77,14 +77,12 @@ class Survey:
         return Counter(i.key for i in self.of(family) if not i.community)
 
 
-_last: tuple[Page, tuple[str, ...], Survey] | None = None
-
-
 def survey(page: Page, allow_terms: tuple[str, ...] = ()) -> Survey:
-    """The page's promo traits; kept for the page just surveyed, since every rule asks for it."""
-    global _last
-    if _last is not None and _last[0] is page and _last[1] == allow_terms:
-        return _last[2]
+    """The page's promo traits, surveyed once and shared by every rule of this check."""
+    return page.memo((__name__, tuple(allow_terms)), lambda: _survey(page, allow_terms))
+
+
+def _survey(page: Page, allow_terms: tuple[str, ...]) -> Survey:
     allowed = tuple(t.lower() for t in allow_terms if t.strip())
     links = list(_link_items(page))
     linked = {(i.key, i.line) for i in links}
@@ -93,9 +91,7 @@ def survey(page: Page, allow_terms: tuple[str, ...] = ()) -> Survey:
     items = tuple(
         i for i in [*links, *texts.values()] if not any(t in i.evidence.lower() or t in i.key.lower() for t in allowed)
     )
-    result = Survey(items)
-    _last = (page, allow_terms, result)
-    return result
+    return Survey(items)
 
 
 def link_position(page: Page, link: Link) -> tuple[int, int, int, int]:

@@ -218,7 +218,7 @@ def _stock_phrases(page: Page, context: Context, edge: int) -> Iterator[_Phrase]
     """Stock phrases found: openings in the title and first `edge` paragraphs, closings in the
     last `edge` paragraphs, fillers anywhere in the body."""
     blocks = _prose_blocks(page)
-    title = _title_block(page)
+    title = page.title_block
     opening = {id(b) for b in blocks[:edge]}
     closing = {id(b) for b in blocks[-edge:]}
     if title is not None and id(title) not in opening:  # headline clichés: 一文详解, 手把手教你
@@ -363,11 +363,6 @@ def _units(block: Block, context: Context) -> list[str]:
     return units
 
 
-def _title_block(page: Page) -> Block | None:
-    title = (page.title or "").strip()
-    return next((b for b in page.blocks if b.kind == "title" or b.text.strip() == title), None)
-
-
 class HeadingRestatesTitle(Rule):
     """Question headings that only restate the page title.
 
@@ -415,7 +410,7 @@ class HeadingRestatesTitle(Rule):
     options: ClassVar[Mapping[str, Any]] = {"min_shared": 2, "min_overlap": 0.8, "error_headings": 2}
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
-        title_block = _title_block(page)
+        title_block = page.title_block
         if title_block is None:
             return
         title_units = set(_units(title_block, context))

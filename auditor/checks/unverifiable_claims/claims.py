@@ -78,22 +78,14 @@ def _weak() -> frozenset[str]:
     return frozenset(e.lower() for e in lexicon.all_languages(PACKAGE, "weak"))
 
 
-# The page analysed last: the four rules run one after the other on the same
-# page, so one slot is enough to share the work between them.
-_last: tuple[Page, tuple[str, ...], PageClaims] | None = None
-
-
 def page_claims(page: Page, allow_terms: Sequence[str] = ()) -> PageClaims:
-    global _last
+    """The page's claims, found once and shared by the four rules of this check."""
     allowed = tuple(sorted(t.lower() for t in allow_terms))
-    if _last is not None and _last[0] is page and _last[1] == allowed:
-        return _last[2]
-    found: list[Claim] = []
-    for block in page.prose:
-        found.extend(_block_claims(page, block, allowed))
-    result = PageClaims(tuple(found))
-    _last = (page, allowed, result)
-    return result
+
+    def find() -> PageClaims:
+        return PageClaims(tuple(c for block in page.prose for c in _block_claims(page, block, allowed)))
+
+    return page.memo((__name__, allowed), find)
 
 
 def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Claim]:
