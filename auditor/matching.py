@@ -1,9 +1,9 @@
 """Matching word lists against text: one compiled alternation per list.
 
 Entries are literal phrases, never user regular expressions, so a list is
-compiled into a single alternation of escaped strings, longest first. Python's
-engine tries the alternatives at each position without backtracking into
-nested quantifiers, so matching stays linear in the size of the text.
+compiled into one pattern shaped as the prefix tree of its entries (longest
+first where one extends another). There are no nested quantifiers to
+backtrack into, so matching stays linear in the size of the text.
 
 Latin entries match whole words only ("best" not in "bestow"); Han entries
 match anywhere, since Chinese has no spaces between words. An entry may hold
@@ -33,12 +33,17 @@ class Match:
 class PhraseMatcher:
     def __init__(self, entries: Iterable[str]) -> None:
         self.entries = tuple(dict.fromkeys(e for e in entries if e.strip()))
-        self._by_key: dict[str, str] = {}
-        alternatives = []
-        for entry in sorted(self.entries, key=len, reverse=True):
-            pattern = _BETWEEN.join(_piece(part) for part in _GAP.split(entry))
-            alternatives.append(f"(?P<e{len(alternatives)}>{pattern})")
-            self._by_key[f"e{len(alternatives) - 1}"] = entry
+        literals = [e for e in self.entries if not _GAP.search(e)]
+        gapped = [e for e in self.entries if _GAP.search(e)]
+        # Lower-cased literal -> the entry as written, to name what matched.
+        self._literals = {e.lower(): e for e in reversed(literals)}
+        self._gapped = {f"g{i}": e for i, e in enumerate(gapped)}
+        alternatives = [
+            f"(?P<{key}>{_BETWEEN.join(_piece(part) for part in _GAP.split(entry))})"
+            for key, entry in self._gapped.items()
+        ]
+        if literals:
+            alternatives.append(f"(?P<lit>{_trie_pattern(list(self._literals))})")
         self._pattern = re.compile("|".join(alternatives), re.I) if alternatives else None
 
     def __bool__(self) -> bool:
@@ -48,18 +53,64 @@ class PhraseMatcher:
         if self._pattern is None:
             return
         for found in self._pattern.finditer(text):
-            key = found.lastgroup or ""
-            yield Match(found.start(), found.end(), found.group(), self._by_key.get(key, found.group()))
+            matched = found.group()
+            if found.lastgroup == "lit":
+                entry = self._literals.get(matched.lower(), matched)
+            else:
+                entry = self._gapped.get(found.lastgroup or "", matched)
+            yield Match(found.start(), found.end(), matched, entry)
 
     def search(self, text: str) -> Match | None:
         return next(self.finditer(text), None)
+
+
+_BOUNDARY_BEFORE = r"(?<![A-Za-z0-9])"
+_BOUNDARY_AFTER = r"(?![A-Za-z0-9])"
+
+
+def _trie_pattern(literals: list[str]) -> str:
+    """One pattern for many literals, shaped as their prefix tree.
+
+    At each position of the text the engine follows one branch of the tree
+    instead of trying every entry in turn, so the cost stays close to one
+    pass over the text however long the list grows. Longer entries are tried
+    before the shorter ones they extend; Latin ends carry word boundaries.
+    """
+    latin_start = [e for e in literals if _LATIN_EDGE.match(e[:1])]
+    other_start = [e for e in literals if not _LATIN_EDGE.match(e[:1])]
+    parts = []
+    if latin_start:
+        parts.append(_BOUNDARY_BEFORE + _subtree(_trie(latin_start), ""))
+    if other_start:
+        parts.append(_subtree(_trie(other_start), ""))
+    return "|".join(f"(?:{p})" for p in parts)
+
+
+_END = ""
+
+
+def _trie(words: list[str]) -> dict[str, dict]:
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return root
+
+
+def _subtree(node: dict[str, dict], last_char: str) -> str:
+    branches = [re.escape(char) + _subtree(child, char) for char, child in sorted(node.items()) if char != _END]
+    if _END in node:  # an entry ends here: stopping is the last choice, after longer entries
+        branches.append(_BOUNDARY_AFTER if _LATIN_EDGE.match(last_char) else "")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _piece(literal: str) -> str:
     """An escaped literal, with word boundaries on its Latin ends."""
     pattern = re.escape(literal)
     if _LATIN_EDGE.match(literal[:1]):
-        pattern = r"(?<![A-Za-z0-9])" + pattern
+        pattern = _BOUNDARY_BEFORE + pattern
     if _LATIN_EDGE.match(literal[-1:]):
-        pattern += r"(?![A-Za-z0-9])"
+        pattern += _BOUNDARY_AFTER
     return pattern
