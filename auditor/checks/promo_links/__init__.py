@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from auditor import lexicon
 from auditor.matching import PhraseMatcher
-from auditor.models import Page, Severity
+from auditor.models import Link, Page, Severity
 from auditor.registry import Check, Context, Hit, Rule
 
 from . import anchors, urls
@@ -346,8 +346,12 @@ class OffTopicAnchor(Rule):
     page never links or names again, when the address looks like a shop: a store-like
     host ("store.", "…prints") or a storefront path ("/collection/…", "…-t-shirt"). Words
     of the address that appear nowhere on the page are a third signal. Two of the three
-    make an error, one a warning. Chinese link texts are not judged (they cannot be
-    compared with a Latin address).
+    make an error, one a warning. The error also needs the link text to be an ordinary
+    phrase of two words or more, or all three signals on an English page: a name
+    ("Joel Spolsky", "Live Earth Wallpaper") or a single word ("demo", "via") in Latin
+    letters on a Chinese page, linked to the maker's shop, is how honest newsletters
+    credit a product. Chinese link texts are not judged (they cannot be compared with a
+    Latin address).
 
     **Why it matters**
     Link farms rewrite articles and turn one phrase into a paid link to a store; the
@@ -404,8 +408,13 @@ class OffTopicAnchor(Rule):
                 link.url,
                 end_line,
                 end_col,
-                Severity.ERROR if score >= 2 else Severity.WARNING,
+                Severity.ERROR if _planted(page, link, score) else Severity.WARNING,
             )
+
+
+def _planted(page: Page, link: Link, score: int) -> bool:
+    """Strong enough for an error: see OffTopicAnchor's docs."""
+    return score >= 2 and (anchors.is_ordinary_phrase(link) or (score == 3 and page.language == "en"))
 
 
 class RedirectWrapper(Rule):

@@ -42,6 +42,12 @@ def anchor_words(link: Link) -> list[str]:
     return [w for w in _LATIN_WORD.findall(link.text.lower()) if w not in stop]
 
 
+def is_ordinary_phrase(link: Link) -> bool:
+    """Two words or more, not all capitalised: a phrase of the prose, not a name or a label."""
+    words = [w for w in link.text.split() if w[:1].isalpha()]
+    return len(_LATIN_WORD.findall(link.text.lower())) >= 2 and not all(w[:1].isupper() for w in words)
+
+
 def signals(page: Page, link: Link, page_words: frozenset[str]) -> AnchorSignals | None:
     """The signals of an in-text English link to another site whose text shares nothing with
     its address, or None when the link is not such a link."""
