@@ -158,6 +158,17 @@ class Page:
         return [w for w in self.words if w.content]
 
     @cached_property
+    def _links_by_line(self) -> tuple[list[int], list[Link]]:
+        ordered = sorted(self.links, key=lambda link: link.line)
+        return [link.line for link in ordered], ordered
+
+    def links_in(self, block: Block) -> list[Link]:
+        """The links on the source lines of `block` (found by bisection: pages hold thousands)."""
+        lines, ordered = self._links_by_line
+        last_line = block.line + block.text.count("\n")
+        return ordered[bisect.bisect_left(lines, block.line) : bisect.bisect_right(lines, last_line)]
+
+    @cached_property
     def _line_starts(self) -> list[int]:
         starts = [0]
         for i, ch in enumerate(self.source):

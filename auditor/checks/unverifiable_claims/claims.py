@@ -154,8 +154,7 @@ def _claim_phrases(sentence: str, allowed: tuple[str, ...]) -> dict[str, list[Ma
 
 def _has_source_link(page: Page, block: Block) -> bool:
     """Whether a link on the block's lines could be a source (not an image, not a seller's link)."""
-    last_line = block.line + block.text.count("\n")
-    return any(block.line <= link.line <= last_line and _is_source(link) for link in page.links)
+    return any(_is_source(link) for link in page.links_in(block))
 
 
 def _is_source(link: Link) -> bool:
