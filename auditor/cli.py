@@ -103,8 +103,10 @@ def check(
     except ConfigError as exc:
         raise _fail(str(exc)) from None
 
-    auditor = Auditor(registry, settings)
-    report = Report([auditor.audit_path(path) for path in discover(targets, settings)])
+    files = discover(targets, settings)
+    auditor = Auditor(registry, settings, site=len(files) > 1)
+    report = Report([auditor.audit_path(path) for path in files])
+    auditor.audit_site(report.files)
     color = output_format.value == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     FORMATS[output_format.value](report, sys.stdout, color)
     raise typer.Exit(1 if report.fails(settings.fail_on) else 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from auditor import suppression
 from auditor.checks.io import CHECK as IO
@@ -18,7 +19,7 @@ from auditor.config import Config
 from auditor.loading import LoadError, decode
 from auditor.models import Finding, Page
 from auditor.parsing import format_of, parse_page
-from auditor.registry import Context, Hit, RegisteredRule, Registry, Rule
+from auditor.registry import Context, Hit, RegisteredRule, Registry, Rule, SiteRule
 
 
 @dataclass
@@ -27,15 +28,22 @@ class FileResult:
     format: str
     language: str = "und"
     findings: list[Finding] = field(default_factory=list)
+    # For the site phase: each site rule's signature of the page, and the
+    # page's suppressions, so site findings obey its disable comments too.
+    signatures: dict[str, Any] = field(default_factory=dict, repr=False)
+    suppressions: suppression.Suppressions | None = field(default=None, repr=False)
 
 
 class Auditor:
     """Audits pages with one registry and one config."""
 
-    def __init__(self, registry: Registry, config: Config) -> None:
+    def __init__(self, registry: Registry, config: Config, site: bool = True) -> None:
         self.registry = registry
         self.config = config
-        self._rules = [r for r in registry if r.check.name != IO.name]
+        # `site`: whether this run looks across pages; a single-file run skips site rules.
+        content = [r for r in registry if r.check.name != IO.name]
+        self._rules = [r for r in content if not issubclass(r.rule, SiteRule)]
+        self._site_rules = [r for r in content if issubclass(r.rule, SiteRule)] if site else []
 
     def audit_path(self, path: str) -> FileResult:
         fmt = format_of(path) or "markdown"
@@ -64,13 +72,43 @@ class Auditor:
                 findings.extend(self._run_rule(registered, page))
         hidden = suppression.parse(source, page.front_matter, self.registry.resolve)
         findings = sorted(hidden.apply(findings), key=Finding.sort_key)
-        return FileResult(path, fmt, page.language, findings)
+        result = FileResult(path, fmt, page.language, findings)
+        for registered in self._site_rules:
+            if registered.code in selected:
+                signature = registered.rule().signature(page, self._context(registered))
+                if signature is not None:
+                    result.signatures[registered.code] = signature
+        if result.signatures:
+            result.suppressions = hidden
+        return result
+
+    def audit_site(self, results: list[FileResult]) -> None:
+        """The site phase: each site rule looks across the signatures of all pages.
+
+        Its findings join the findings of their pages, which stay sorted; the
+        signatures are dropped afterwards, since nothing else needs them.
+        """
+        by_path = {result.path: result for result in results}
+        for registered in self._site_rules:
+            signatures = {r.path: r.signatures[registered.code] for r in results if registered.code in r.signatures}
+            if len(signatures) < 2:
+                continue
+            for path, hit in registered.rule().check_site(signatures, self._context(registered)):
+                result = by_path[path]
+                finding = self._finding(registered, path, hit)
+                if result.suppressions is None or not result.suppressions.hides(finding):
+                    result.findings.append(finding)
+        for result in results:
+            result.findings.sort(key=Finding.sort_key)
+            result.signatures.clear()
+            result.suppressions = None
+
+    def _context(self, registered: RegisteredRule) -> Context:
+        options = {**registered.rule.options, **self.config.options.get(registered.code, {})}
+        return Context(options, self.config.watch_terms, self.config.allow_terms)
 
     def _run_rule(self, registered: RegisteredRule, page: Page) -> Iterable[Finding]:
-        rule = registered.rule
-        options = {**rule.options, **self.config.options.get(rule.code, {})}
-        context = Context(options, self.config.watch_terms, self.config.allow_terms)
-        for hit in rule().check(page, context):
+        for hit in registered.rule().check(page, self._context(registered)):
             yield self._finding(registered, page.path, hit)
 
     def _finding(self, registered: RegisteredRule, path: str, hit: Hit) -> Finding:

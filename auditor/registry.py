@@ -76,6 +76,29 @@ class Rule:
         return cls.docs().split("\n", 1)[0]
 
 
+class SiteRule(Rule):
+    """A rule that looks across all the pages of a run (a site), in two phases.
+
+    `signature(page, context)` runs where the page is parsed (a worker) and
+    reduces it to a small picklable value, a few KB at most; it returns None
+    when the page has nothing for this rule. `check_site(signatures, context)`
+    runs once in the parent over the signatures of every page, keyed by path,
+    and yields (path, Hit) pairs. It must never compare all pairs: group by a
+    key, or band MinHash signatures, so the cost grows with the number of
+    pages, not its square. Site rules run only when a run audits more than
+    one page.
+    """
+
+    def check(self, page: Page, context: Context) -> Iterable[Hit]:
+        return ()
+
+    def signature(self, page: Page, context: Context) -> Any:
+        raise NotImplementedError
+
+    def check_site(self, signatures: Mapping[str, Any], context: Context) -> Iterable[tuple[str, Hit]]:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class Check:
     name: str

@@ -20,6 +20,19 @@ def audit(source: str, fmt: str = "markdown", path: str | None = None, **config:
     return Auditor(registry, settings).audit_text(name, source, fmt).findings
 
 
+def audit_site(pages: dict[str, str], **config: object) -> list[Finding]:
+    """Findings for several pages audited as one run, site rules included."""
+    registry = default_registry()
+    settings = Config(selected=frozenset(registry.rules), **config)  # type: ignore[arg-type]
+    auditor = Auditor(registry, settings, site=len(pages) > 1)
+    results = [
+        auditor.audit_text(path, text, "html" if path.endswith((".html", ".htm")) else "markdown")
+        for path, text in pages.items()
+    ]
+    auditor.audit_site(results)
+    return [finding for result in results for finding in result.findings]
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES

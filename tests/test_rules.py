@@ -1,7 +1,8 @@
 """Every rule against its own cases, kept as data in tests/rules/<CODE>.yml.
 
 Each case is a page and the exact findings of that rule it must give
-(line and severity), as in sqlfluff's rule fixtures. Meta-tests make sure
+(line and severity), as in sqlfluff's rule fixtures. A case of a site rule
+gives `pages` (path: text), audited as one run, and its findings' paths. Meta-tests make sure
 every rule has such cases and is documented and registered properly.
 """
 
@@ -15,7 +16,7 @@ import yaml
 
 from auditor.registry import CODE_PATTERN, DOC_HEADINGS, default_registry
 
-from .conftest import audit
+from .conftest import audit, audit_site
 
 RULES_DIR = Path(__file__).parent / "rules"
 ENGINE_RULES = {"IO001", "IO002"}  # reported by the engine itself; tested in test_loading.py
@@ -35,9 +36,14 @@ CASES = _cases()
 
 @pytest.mark.parametrize(("code", "case"), CASES, ids=[f"{c}-{case['name']}" for c, case in CASES])
 def test_rule_case(code: str, case: dict) -> None:
-    findings = audit(case["page"], case.get("format", "markdown"))
-    got = sorted((f.line, f.severity.value) for f in findings if f.rule == code)
-    want = sorted((e["line"], e["severity"]) for e in case["expect"])
+    if "pages" in case:  # a site rule: several pages audited as one run
+        findings = audit_site(case["pages"])
+        got = sorted((f.path, f.line, f.severity.value) for f in findings if f.rule == code)
+        want = sorted((e["path"], e["line"], e["severity"]) for e in case["expect"])
+    else:
+        findings = audit(case["page"], case.get("format", "markdown"))
+        got = sorted((f.line, f.severity.value) for f in findings if f.rule == code)
+        want = sorted((e["line"], e["severity"]) for e in case["expect"])
     details = "\n".join(
         f"{f.line}:{f.column} {f.rule} {f.severity.value} {f.message} | {f.evidence}"
         for f in findings
