@@ -63,17 +63,36 @@ def signals(page: Page, link: Link, page_words: frozenset[str]) -> AnchorSignals
     if any(w[:_STEM] in destination for w in words):
         return None  # the text names its destination: "Smallpdf" → smallpdf.com
     registered = urls.registered_domain(url.host)
-    host_labels = url.host.split(".")[: -len(registered.split("."))] + registered.split(".")[:1]
     shop = _shop_words()
-    path_tokens = _TOKEN.findall(url.parts.path.lower())
-    own = [t for t in [*host_labels, *path_tokens] if len(t) >= 4 and t not in shop and t not in _URL_NOISE]
+    shop_host, shop_path = shop_traits(url)
+    own = [t for t in [*_host_labels(url), *_path_tokens(url)] if len(t) >= 4 and t not in shop and t not in _URL_NOISE]
     on_page = sum(1 for t in own if t in page_words)
     return AnchorSignals(
-        shop_host=any(_names_shop(label, s) for label in host_labels for s in shop),
-        shop_path=any(t in shop for t in path_tokens),
+        shop_host=shop_host,
+        shop_path=shop_path,
         unrelated=on_page * 2 < len(own),
         registered=registered,
     )
+
+
+def shop_traits(url: urls.Url) -> tuple[bool, bool]:
+    """Whether an address looks like a shop by itself: a shop word in a host label
+    ("store.", "…prints"), and in the path ("/collection/…", "…-t-shirt")."""
+    shop = _shop_words()
+    return (
+        any(_names_shop(label, word) for label in _host_labels(url) for word in shop),
+        any(token in shop for token in _path_tokens(url)),
+    )
+
+
+def _host_labels(url: urls.Url) -> list[str]:
+    """The host's own labels: subdomains and the registered name, without the public suffix."""
+    registered = urls.registered_domain(url.host)
+    return url.host.split(".")[: -len(registered.split("."))] + registered.split(".")[:1]
+
+
+def _path_tokens(url: urls.Url) -> list[str]:
+    return _TOKEN.findall(url.parts.path.lower())
 
 
 def _names_shop(label: str, word: str) -> bool:

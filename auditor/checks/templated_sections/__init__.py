@@ -23,6 +23,8 @@ from auditor.matching import PhraseMatcher
 from auditor.models import Block, Page, Severity
 from auditor.registry import Check, Context, Hit, Rule
 
+from .site import NearDuplicate, SkeletonCluster
+
 _PACKAGE = __name__
 
 # The stock skeleton in its usual order. Roles of one rank may come in either
@@ -444,7 +446,7 @@ class HeadingRestatesTitle(Rule):
 CHECK = Check(
     name="templated-sections",
     prefix="TS",
-    rules=(StockSkeleton, StockPhrase, HeadingRestatesTitle),
+    rules=(StockSkeleton, StockPhrase, HeadingRestatesTitle, SkeletonCluster, NearDuplicate),
     description="Pages built from a stock skeleton and stock filler: outline roles, set phrases, "
     "headings that restate the title.",
     version="1",

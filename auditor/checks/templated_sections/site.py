@@ -1,0 +1,514 @@
+"""templated-sections across a site: pages poured into one skeleton, and pages copied from others.
+
+Both rules are site rules (see `auditor.registry.SiteRule`): each page is
+reduced in the worker to a small signature (its normalised heading skeleton;
+a MinHash of its word shingles), and the parent looks across the signatures
+by grouping (one bucket per skeleton) or by MinHash LSH banding, never by
+comparing all pairs.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from hashlib import blake2b
+from typing import Any, ClassVar
+
+from auditor.models import Block, Page, Severity
+from auditor.registry import Context, Hit, SiteRule
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[a-z0-9]")
+# Ordinal markers that number sections: "一、", "（二）", "第三步", "Step 4:", "Part II", "1.2 ", "①", "#5".
+_ORDINAL = re.compile(
+    r"^\s*(?:"
+    r"[（(]?[一二三四五六七八九十百零〇\d]+[)）]?\s*[、.．:：)）]"
+    r"|第\s*[一二三四五六七八九十百零〇\d]+\s*[步章节部分条点个篇讲课期]"
+    r"|(?:step|part|chapter|section|tip|no\.?|lesson|day)\s*(?:\d+|[ivx]+)\b\s*[:.)\-–—]?"
+    r"|\d+(?:\.\d+)*(?:[.、)]|\s)"
+    r"|[①-⑳]"
+    r"|#\d+"
+    r")\s*",
+    re.I,
+)
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_NON_WORD = re.compile(r"[^\w\x00#]+|_")  # keeps the keyword slot and the number mark
+_SLOT = "\x00"  # stands for the page keyword inside a normalised heading; printed as {K}
+_PROSE = ("paragraph", "list_item", "quote", "table_cell")
+
+
+def _section_headings(page: Page) -> list[Block]:
+    """Headings below the page title (a level-1 heading that repeats the title is the title)."""
+    title = (page.title or "").strip()
+    return [h for h in page.headings if not (h.level == 1 or h.text.strip() == title)]
+
+
+# --- TS201 -------------------------------------------------------------------
+
+
+def _common_substrings(heading: str, title: str) -> set[str]:
+    """The longest pieces `heading` shares with `title` (case folded) that can name a topic:
+    two Han characters or more, or whole Latin words of three letters or more."""
+    best: set[str] = set()
+    longest = 0
+    # A classic longest-common-substring table; headings and titles are short.
+    previous = [0] * (len(title) + 1)
+    for i, ch in enumerate(heading, 1):
+        current = [0] * (len(title) + 1)
+        for j, other in enumerate(title, 1):
+            if ch == other:
+                current[j] = previous[j - 1] + 1
+                raw = heading[i - current[j] : i]
+                piece = raw.strip()
+                start = i - current[j] + len(raw) - len(raw.lstrip())
+                if _names_topic(piece, heading, start, start + len(piece)):
+                    if len(piece) > longest:
+                        best, longest = {piece}, len(piece)
+                    elif len(piece) == longest:
+                        best.add(piece)
+        previous = current
+    return best
+
+
+def _names_topic(piece: str, text: str, start: int, end: int) -> bool:
+    if _HAN.search(piece):
+        return len(_HAN.findall(piece)) >= 2 or len(piece) >= 3
+    if len(piece) < 3 or not _LATIN_WORD.match(piece[:1]) or not _LATIN_WORD.match(piece[-1:]):
+        return False
+    # Latin pieces must be whole words, not "ion" out of "version".
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (_LATIN_WORD.match(before) or _LATIN_WORD.match(after))
+
+
+def _keyword(headings: list[str], title: str) -> str:
+    """The page's own keyword: the piece of the title its headings repeat most often (longest on a tie)."""
+    candidates: set[str] = set()
+    for heading in headings:
+        candidates |= _common_substrings(heading, title)
+    scored = [(sum(c in h for h in headings), len(c), c) for c in candidates]
+    return max(scored)[2] if scored else ""
+
+
+def _widen(value: str, keyword: str, title: str) -> str:
+    """`value` with the keyword, widened to the longest piece of the title around it, made a slot:
+    under the title "星桥机场官网地址", both "星桥介绍" and "星桥机场介绍" become "{K}介绍"."""
+    start = value.find(keyword)
+    while start >= 0:
+        begin, end = start, start + len(keyword)
+        while begin > 0 and value[begin - 1 : end] in title:
+            begin -= 1
+        while end < len(value) and value[begin : end + 1] in title:
+            end += 1
+        value = value[:begin] + _SLOT + value[end:]
+        start = value.find(keyword)
+    return value
+
+
+def _normalise(value: str, keyword: str, title: str) -> str:
+    """A heading or section text with the keyword, numbers, ordinals, case and punctuation levelled out."""
+    value = value.lower()
+    if keyword:  # first, so that a keyword such as "600ml" is not read as an ordinal
+        value = _widen(value, keyword, title)
+    value = _ORDINAL.sub("", value, count=1)
+    return _NON_WORD.sub("", _DIGITS.sub("#", value))
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    key: str  # the normalised headings, "\n"-joined
+    slots: int  # headings that carry the page keyword
+    keyword: str
+    bodies: tuple[int, ...]  # crc32 of the normalised text under each heading (0: none)
+    line: int
+    column: int
+
+
+def _skeleton(page: Page, min_headings: int) -> _Skeleton | None:
+    headings = _section_headings(page)[:40]
+    if len(headings) < min_headings:
+        return None
+    folded = [h.text.strip().lower() for h in headings]
+    title = (page.title or "").strip().lower()
+    keyword = _keyword(folded, title)
+    names = [_normalise(h, keyword, title) for h in folded]
+    if sum(1 for n in names if n.replace(_SLOT, "")) < min_headings:
+        return None  # headings that are only numbers or the keyword say nothing about a layout
+    # The prose under each heading, up to the next one, for telling stock filler from content.
+    under: dict[int, list[str]] = defaultdict(list)
+    current = -1
+    index = {id(h): i for i, h in enumerate(headings)}
+    for block in page.body:
+        if id(block) in index:
+            current = index[id(block)]
+        elif block.kind == "heading":
+            current = -1  # a heading left out (over the cap) closes the section
+        elif current >= 0 and block.kind in _PROSE:
+            under[current].append(block.text)
+    bodies = tuple(
+        zlib.crc32(_normalise(" ".join(under[i]), keyword, title).encode()) if under.get(i) else 0
+        for i in range(len(headings))
+    )
+    return _Skeleton(
+        key="\n".join(names),
+        slots=sum(1 for n in names if _SLOT in n),
+        keyword=keyword,
+        bodies=bodies,
+        line=headings[0].line,
+        column=headings[0].column,
+    )
+
+
+def _stock_sections(members: list[_Skeleton]) -> int:
+    """Sections whose text is the same on at least half the pages of a cluster (stock filler)."""
+    stock = 0
+    for position in range(len(members[0].bodies)):
+        texts = Counter(m.bodies[position] for m in members if m.bodies[position])
+        if texts and texts.most_common(1)[0][1] * 2 >= len(members):
+            stock += 1
+    return stock
+
+
+class SkeletonCluster(SiteRule):
+    """Many pages of the site share one heading skeleton with the page's keyword swapped in.
+
+    **What it catches**
+    Groups of pages whose section headings are the same once each page's own
+    keyword (the part of the title its headings repeat), numbers and ordinal
+    markers (一、, 第二步, Step 3, 1.) are levelled out: "零零七介绍 / 零零七优惠码
+    / 零零七价格" and "华夏联盟介绍 / 华夏联盟优惠码 / 华夏联盟价格" are one skeleton,
+    "{K}介绍 / {K}优惠码 / {K}价格". Each page of a group of `min_cluster` pages
+    or more is reported, with the group's size and two other members. The rule
+    grades what the group shares: fixed section names over different text
+    (a newsletter's "文章 / 工具 / 资源" every issue) are a shared layout and
+    only information; a skeleton that carries the keyword in most headings,
+    or the same stock text under its headings, is a template (a warning);
+    the keyword skeleton over a large group is an error.
+
+    **Why it matters**
+    Farms generate hundreds of pages from one form: a product or place name
+    poured into the same headings, with a few lines of filler under each.
+    Such pages add nothing the others do not, and search engines treat the
+    whole set as doorway pages.
+
+    **Example**
+    Forty pages shaped like this one, each with another name:
+    ```markdown
+    # 星桥加速器官网地址
+    ## 星桥介绍
+    ## 星桥优惠码
+    ## 星桥价格
+    ```
+
+    **Better**
+    One page that compares the services, or pages whose sections follow what
+    there is to say about each (a test, its numbers, its problems).
+
+    **Options**
+    - `min_cluster` (5): pages sharing a skeleton that make a cluster.
+    - `min_headings` (3): section headings a page needs to take part.
+    - `slot_share` (0.5): share of the skeleton's headings that must carry the
+      page keyword for it to count as a keyword template.
+    - `filler_share` (0.5): share of the sections whose text must repeat over
+      the cluster for it to count as stock filler.
+    - `error_cluster` (10): pages a keyword template needs for an error.
+
+    **Silence it**
+    `<!-- auditor-disable-next-line TS201 -->` above the first heading of a
+    page, or `ignore = ["TS201"]` (or a per-file ignore for a section of the
+    site whose layout is shared on purpose) in the config.
+    """
+
+    code = "TS201"
+    name = "skeleton-cluster"
+    default_severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {
+        "min_cluster": 5,
+        "min_headings": 3,
+        "slot_share": 0.5,
+        "filler_share": 0.5,
+        "error_cluster": 10,
+    }
+
+    def signature(self, page: Page, context: Context) -> _Skeleton | None:
+        return _skeleton(page, context.options["min_headings"])
+
+    def check_site(self, signatures: Mapping[str, Any], context: Context) -> Iterator[tuple[str, Hit]]:
+        options = context.options
+        clusters: dict[str, list[str]] = defaultdict(list)
+        for path in sorted(signatures):
+            clusters[signatures[path].key].append(path)
+        for key, paths in sorted(clusters.items(), key=lambda item: item[1][0]):
+            if len(paths) < options["min_cluster"]:
+                continue
+            members = [signatures[p] for p in paths]
+            headings = len(members[0].bodies)
+            slots = members[0].slots
+            stock = _stock_sections(members)
+            templated = slots >= 2 and slots >= options["slot_share"] * headings
+            filler = stock >= 1 and stock >= options["filler_share"] * headings
+            if templated and len(paths) >= options["error_cluster"]:
+                severity, kind = Severity.ERROR, "a keyword template"
+            elif templated or filler:
+                severity, kind = Severity.WARNING, "a keyword template" if templated else "stock filler"
+            else:
+                severity, kind = Severity.INFO, "a shared layout"
+            outline = " / ".join(name.replace(_SLOT, "{K}") for name in key.split("\n"))
+            for path in paths:
+                me = signatures[path]
+                others = [p for p in paths if p != path][:2]
+                yield (
+                    path,
+                    Hit(
+                        line=me.line,
+                        column=me.column,
+                        severity=severity,
+                        message=(
+                            f"{len(paths)} pages share this heading skeleton ({kind}); "
+                            "write sections about what this page has to say, or merge the pages"
+                        ),
+                        evidence=(
+                            f"skeleton: {outline}; keyword ‘{me.keyword}’ in {slots} of {headings} headings; "
+                            f"same text under {stock} of {headings} headings; also {', '.join(others)}"
+                        ),
+                    ),
+                )
+
+
+# --- TS202 -------------------------------------------------------------------
+
+_BINS = 128  # one-permutation MinHash: 128 bins of 32-bit minima, 512 bytes a page
+_BANDS = 16  # LSH: 16 bands of 8 rows catch pairs above ~0.7 similarity
+_ROWS = _BINS // _BANDS
+_EMPTY = 0xFFFFFFFF
+_SHINGLE = 5  # words per shingle
+_MAX_BLOCKS = 512
+
+
+@dataclass(frozen=True)
+class _Shingles:
+    size: int  # distinct shingles of the page
+    minhash: array  # _BINS uint32
+    blocks: array  # crc32 of each block's words, for telling layout from copying
+    counts: array  # shingles in each block
+    line: int
+    column: int
+
+
+def _block_shingles(words: list[str]) -> list[str]:
+    if len(words) < _SHINGLE:
+        return [" ".join(words)] if len(words) >= 2 else []
+    return [" ".join(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
+
+
+def _minhash(shingles: set[str]) -> array:
+    """One-permutation hashing with rotation densification: one hash per shingle, not one per bin.
+
+    blake2b, not hash(): str hashes are salted per process, and signatures
+    are made in several worker processes.
+    """
+    mins = array("I", [_EMPTY]) * _BINS
+    for shingle in shingles:
+        value = int.from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "little")
+        index, low = value % _BINS, value >> 32
+        if low < mins[index]:
+            mins[index] = low
+    filled = [i for i in range(_BINS) if mins[i] != _EMPTY]
+    if len(filled) < _BINS:
+        dense = array("I", mins)
+        for i in range(_BINS):
+            if mins[i] == _EMPTY:
+                # borrow from the next filled bin to the right, offset by the distance
+                distance = next(d for d in range(1, _BINS) if mins[(i + d) % _BINS] != _EMPTY)
+                dense[i] = (mins[(i + distance) % _BINS] + distance * 0x9E3779B1) & _EMPTY
+        mins = dense
+    return mins
+
+
+def _shingle_signature(page: Page, min_words: int) -> _Shingles | None:
+    blocks = [b for b in page.body if b.kind != "heading" and b.words]
+    if sum(len(b.words) for b in blocks) < min_words:
+        return None
+    everything: set[str] = set()
+    hashes, counts = array("I"), array("H")
+    for block in blocks:
+        words = [w.norm for w in block.words]
+        shingles = _block_shingles(words)
+        everything.update(shingles)
+        if shingles and len(hashes) < _MAX_BLOCKS:
+            hashes.append(zlib.crc32(" ".join(words).encode()))
+            counts.append(min(len(shingles), 0xFFFF))
+    return _Shingles(len(everything), _minhash(everything), hashes, counts, blocks[0].line, blocks[0].column)
+
+
+def _candidate_pairs(order: list[str], signatures: Mapping[str, _Shingles]) -> set[tuple[int, int]]:
+    """Pairs of pages that share at least one LSH band: per band, each page of a bucket is paired with
+    the bucket's first page and with the page before it, so a bucket of n pages gives under 2n pairs."""
+    pairs: set[tuple[int, int]] = set()
+    for band in range(_BANDS):
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for i, path in enumerate(order):
+            rows = signatures[path].minhash[band * _ROWS : (band + 1) * _ROWS]
+            key = zlib.crc32(rows.tobytes())
+            if key in first:
+                pairs.add((first[key], i))
+                pairs.add((last[key], i))
+            else:
+                first[key] = i
+            last[key] = i
+    return {(a, b) for a, b in pairs if a != b}
+
+
+def _agreement(a: _Shingles, b: _Shingles) -> float:
+    """The MinHash estimate of the Jaccard similarity of two pages' shingles."""
+    return sum(1 for x, y in zip(a.minhash, b.minhash, strict=True) if x == y) / _BINS
+
+
+def _similarity(a: _Shingles, b: _Shingles, layout: set[int]) -> float:
+    """Jaccard similarity of two pages' shingles, MinHash-estimated, without the layout both carry.
+
+    The shingles of shared layout blocks (a footer, a sponsor block) are taken
+    out of both the intersection and the union.
+    """
+    same = _agreement(a, b)
+    union = (a.size + b.size) / (1 + same)
+    common = same * union
+    b_blocks = set(b.blocks)
+    shared_layout = sum(n for h, n in zip(a.blocks, a.counts, strict=True) if h in layout and h in b_blocks)
+    shared_layout = min(shared_layout, common)
+    if union - shared_layout <= 0:
+        return 0.0
+    return (common - shared_layout) / (union - shared_layout)
+
+
+class _Groups:
+    """Union-find over page indexes, for the size of each group of near-copies."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while i != root:
+            self.parent[i], i = root, self.parent.get(i, i)
+        return root
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+class NearDuplicate(SiteRule):
+    """A page is a near-copy of another page of the site.
+
+    **What it catches**
+    Pages whose wording is nearly the same as another page's: the same
+    article under two names, a template filled with a new keyword and little
+    else, a post re-published with a few words changed. Similarity is the
+    share of five-word runs (for Chinese, runs of segmented words) the two
+    pages have in common, estimated from a MinHash of each page; candidates
+    are found by LSH banding, so the cost grows with the number of pages.
+    Blocks that many pages carry (a footer, the sponsor note of every
+    newsletter issue) are layout and do not count as shared wording.
+    A pair above `min_similarity` is a warning; a group of `error_group`
+    pages or more above `error_similarity` is an error.
+
+    **Why it matters**
+    Duplicate pages split the reader's attention and the search engine's
+    ranking between copies, and a farm's doorway pages are often one text
+    with the keyword swapped. A copy the author did not mean to keep is also
+    a page that will go stale.
+
+    **Example**
+    `tips/save-battery.md` and `guides/battery-life.md` hold the same article
+    with its title and two sentences changed.
+
+    **Better**
+    Keep one page and redirect or link the other to it; or make each page
+    say what is particular to its subject.
+
+    **Options**
+    - `min_words` (80): words a page needs to take part.
+    - `min_similarity` (0.8): estimated similarity that makes a warning.
+    - `error_similarity` (0.9): similarity that counts towards an error.
+    - `error_group` (3): pages in a group of near-copies that make an error.
+    - `layout_pages` (10): a block repeated on this many pages or more is layout.
+
+    **Silence it**
+    `<!-- auditor-disable-next-line TS202 -->` above the first paragraph, a
+    per-file ignore for pages that are copies on purpose (translations kept in
+    one language, archives), or `ignore = ["TS202"]` in the config.
+    """
+
+    code = "TS202"
+    name = "near-duplicate"
+    default_severity = Severity.WARNING
+    options: ClassVar[Mapping[str, Any]] = {
+        "min_words": 80,
+        "min_similarity": 0.8,
+        "error_similarity": 0.9,
+        "error_group": 3,
+        "layout_pages": 10,
+    }
+
+    def signature(self, page: Page, context: Context) -> _Shingles | None:
+        return _shingle_signature(page, context.options["min_words"])
+
+    def check_site(self, signatures: Mapping[str, Any], context: Context) -> Iterable[tuple[str, Hit]]:
+        options = context.options
+        order = sorted(signatures)
+        sigs = [signatures[p] for p in order]
+        # Raw MinHash similarity first (never below the layout-free one), then the
+        # layout counts, only for the blocks of pages that are still candidates.
+        pairs = [
+            (a, b)
+            for a, b in sorted(_candidate_pairs(order, signatures))
+            if _agreement(sigs[a], sigs[b]) >= options["min_similarity"]
+        ]
+        if not pairs:
+            return
+        wanted = {h for pair in pairs for i in pair for h in sigs[i].blocks}
+        spread: Counter[int] = Counter()
+        for sig in sigs:
+            spread.update({h for h in sig.blocks if h in wanted})
+        layout = {h for h, n in spread.items() if n >= options["layout_pages"]}
+        best: dict[int, tuple[float, int]] = {}
+        strong = _Groups()
+        groups = _Groups()
+        for a, b in pairs:
+            similarity = _similarity(sigs[a], sigs[b], layout)
+            if similarity < options["min_similarity"]:
+                continue
+            groups.join(a, b)
+            if similarity >= options["error_similarity"]:
+                strong.join(a, b)
+            for me, other in ((a, b), (b, a)):
+                if me not in best or (similarity, -other) > (best[me][0], -best[me][1]):
+                    best[me] = (similarity, other)
+        sizes = Counter(groups.find(i) for i in best)
+        strong_sizes = Counter(strong.find(i) for i in best)
+        for i in sorted(best):
+            similarity, other = best[i]
+            size, strong_size = sizes[groups.find(i)], strong_sizes[strong.find(i)]
+            severity = Severity.ERROR if strong_size >= options["error_group"] else Severity.WARNING
+            yield (
+                order[i],
+                Hit(
+                    line=sigs[i].line,
+                    column=sigs[i].column,
+                    severity=severity,
+                    message=(
+                        f"near-copy of another page (~{similarity:.0%} of the wording shared; "
+                        f"{size} pages in this group); keep one page, or make each say what is its own"
+                    ),
+                    evidence=f"{order[other]} (~{similarity:.0%} similar); {size} near-copies in all",
+                ),
+            )
