@@ -44,7 +44,7 @@ def discover(paths: Iterable[str], config: Config) -> list[str]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.update(_walk(path, config))
+            found.update(os.path.normpath(p) for p in _walk(path, config))  # "./a.md" is reported as "a.md"
         else:
             # Named explicitly: audited even when its suffix or an exclude says otherwise,
             # and when it does not exist the engine reports that as a finding.

@@ -117,3 +117,35 @@ def test_explain_prints_the_rule_docs() -> None:
     assert run("explain", first["name"]).stdout == result.stdout
     missing = run("explain", "ZZ999")
     assert missing.returncode == 2 and "ZZ999" in missing.stderr
+
+
+FARM_PAGE = """# Notes on {topic}
+
+Some plain notes about {topic}, written for the team wiki, with nothing to sell.
+
+{disable}Get the full guide at [this page](https://bit.ly/farm-guide-2025).
+"""
+
+
+@pytest.fixture
+def farm(tmp_path: Path) -> Path:
+    for index, topic in enumerate(("gardening", "cycling", "baking")):
+        disable = "<!-- auditor-disable-next-line PL408 -->\n" if topic == "baking" else ""
+        page = FARM_PAGE.format(topic=topic, disable=disable)
+        (tmp_path / f"page{index}.md").write_text(page, encoding="utf-8")
+    return tmp_path
+
+
+def _rules_by_file(result: subprocess.CompletedProcess[str]) -> dict[str, set[str]]:
+    return {f["path"]: {x["rule"] for x in f["findings"]} for f in json.loads(result.stdout)["files"]}
+
+
+def test_site_rules_run_across_pages_and_obey_suppressions(farm: Path) -> None:
+    rules = _rules_by_file(run("check", ".", "--format", "json", cwd=farm))
+    assert "PL408" in rules["page0.md"] and "PL408" in rules["page1.md"]
+    assert "PL408" not in rules["page2.md"]
+
+
+def test_a_single_file_run_skips_site_rules(farm: Path) -> None:
+    rules = _rules_by_file(run("check", "page0.md", "--format", "json", cwd=farm))
+    assert "PL408" not in rules["page0.md"]
