@@ -20,6 +20,7 @@ from auditor.loading import LoadError, decode
 from auditor.models import Finding, Page
 from auditor.parsing import format_of, parse_page
 from auditor.registry import Context, Hit, RegisteredRule, Registry, Rule, SiteRule
+from auditor.sources import PageSource
 
 
 @dataclass
@@ -46,17 +47,24 @@ class Auditor:
         self._site_rules = [r for r in content if issubclass(r.rule, SiteRule)] if site else []
 
     def audit_path(self, path: str) -> FileResult:
-        fmt = format_of(path) or "markdown"
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            return self._unreadable(path, fmt, f"cannot be read: {exc.strerror or exc}")
-        return self.audit_bytes(path, data, fmt)
+        return self.audit_source(PageSource(path))
 
-    def audit_bytes(self, path: str, data: bytes, fmt: str) -> FileResult:
+    def audit_source(self, page: PageSource) -> FileResult:
+        """The page phase for one page: its bytes (read from its file unless given), decoded, parsed, checked."""
+        path = page.path
+        fmt = page.fmt or format_of(path) or "markdown"
+        data = page.data
+        if data is None:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError as exc:
+                return self._unreadable(path, fmt, f"cannot be read: {exc.strerror or exc}")
+        return self.audit_bytes(path, data, fmt, page.charset)
+
+    def audit_bytes(self, path: str, data: bytes, fmt: str, charset: str | None = None) -> FileResult:
         try:
-            source, _encoding = decode(data, fmt)
+            source, _encoding = decode(data, fmt, charset)
         except LoadError as exc:
             return self._unreadable(path, fmt, str(exc))
         return self.audit_text(path, source, fmt)

@@ -38,8 +38,12 @@ _FALLBACKS = ("utf-8", "gb18030", "big5")
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
-def decode(data: bytes, fmt: str) -> tuple[str, str]:
-    """Return the text and the name of the encoding it was read with."""
+def decode(data: bytes, fmt: str, charset: str | None = None) -> tuple[str, str]:
+    """Return the text and the name of the encoding it was read with.
+
+    `charset` is one declared outside the bytes (an HTTP header of a crawled
+    page); it comes before the page's own `<meta charset>`.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -51,10 +55,8 @@ def decode(data: bytes, fmt: str) -> tuple[str, str]:
     if _BINARY.search(data[:8192]):
         raise LoadError("looks binary (it holds control bytes), not a text page")
     candidates = list(_FALLBACKS)
-    if fmt == "html":
-        declared = _declared_charset(data)
-        if declared:
-            candidates.insert(0, declared)
+    declared = [_known_codec(charset), _declared_charset(data) if fmt == "html" else None]
+    candidates[:0] = [name for name in declared if name]
     for encoding in candidates:
         try:
             return data.decode(encoding), encoding
@@ -65,9 +67,14 @@ def decode(data: bytes, fmt: str) -> tuple[str, str]:
 
 def _declared_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:4096])
-    if not match:
+    return _known_codec(match.group(1).decode("ascii")) if match else None
+
+
+def _known_codec(name: str | None) -> str | None:
+    """The codec a declared charset names, or None when Python knows no such codec."""
+    if not name:
         return None
-    name = match.group(1).decode("ascii").lower()
+    name = name.strip().lower()
     try:
         codecs.lookup(name)
     except LookupError:

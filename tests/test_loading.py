@@ -110,3 +110,11 @@ def test_markdown_and_html_twins_give_the_same_findings() -> None:
     html = audit((FIXTURES / "twins" / "promo.html").read_text(encoding="utf-8"), "html")
     assert md, "the twin page should trigger findings"
     assert _apart_from_positions(md) == _apart_from_positions(html)
+
+
+def test_a_charset_declared_outside_the_bytes_wins_over_utf8_guessing() -> None:
+    # Big5 bytes of a page whose HTTP header said so; they are not valid UTF-8 anyway,
+    # but GB18030 would also accept them and give the wrong characters.
+    data = "<p>繁體中文網頁</p>".encode("big5")
+    assert decode(data, "html", "Big5") == ("<p>繁體中文網頁</p>", "big5")
+    assert decode(data, "html", "no-such-charset")[1] == "gb18030"
