@@ -141,11 +141,7 @@ def explain(rule: Annotated[str, typer.Argument(help="A rule code or name, e.g. 
     registered = default_registry().find(rule) or default_registry().find(rule.upper())
     if registered is None:
         raise _fail(f"no rule is called {rule!r}; `auditor rules` lists them")
-    r = registered.rule
-    typer.echo(f"{r.code} ({r.name}), check {registered.check.name}, default severity {r.default_severity.value}\n")
-    typer.echo(r.docs())
-    if r.options:
-        typer.echo("\nDefaults: " + ", ".join(f"{k.replace('_', '-')} = {v!r}" for k, v in r.options.items()))
+    typer.echo(registered.explanation())
 
 
 def main() -> None:
