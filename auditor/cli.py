@@ -1,4 +1,4 @@
-"""The `auditor` command: check, rules, explain.
+"""The `auditor` command: check, rules, explain, server.
 
 Exit status: 0 when nothing at or above `--fail-on` was found, 1 when
 something was, 2 for a usage or configuration error.
@@ -141,11 +141,22 @@ def explain(rule: Annotated[str, typer.Argument(help="A rule code or name, e.g. 
     registered = default_registry().find(rule) or default_registry().find(rule.upper())
     if registered is None:
         raise _fail(f"no rule is called {rule!r}; `auditor rules` lists them")
-    r = registered.rule
-    typer.echo(f"{r.code} ({r.name}), check {registered.check.name}, default severity {r.default_severity.value}\n")
-    typer.echo(r.docs())
-    if r.options:
-        typer.echo("\nDefaults: " + ", ".join(f"{k.replace('_', '-')} = {v!r}" for k, v in r.options.items()))
+    typer.echo(registered.explanation())
+
+
+@app.command()
+def server(
+    stdio: Annotated[
+        bool, typer.Option("--stdio", help="Speak over standard input and output (the default and only transport).")
+    ] = True,
+) -> None:
+    """Start the language server for editors (LSP over stdio): diagnostics, hover, quick fixes."""
+    from auditor import warmup
+
+    warmup.start()  # jieba's dictionary loads while pygls is imported and the client says hello
+    from auditor.server import serve  # pygls is imported by this command only
+
+    serve()
 
 
 def main() -> None:

@@ -133,6 +133,11 @@ def load_config(
     return _build(registry, table, path, select, ignore, fail_on)
 
 
+def default_config(registry: Registry) -> Config:
+    """The config of a page that has no file to search from (an editor's unsaved buffer): every default."""
+    return _build(registry, {}, None, None, (), None)
+
+
 def _build(
     registry: Registry,
     table: Mapping[str, Any],

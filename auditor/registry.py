@@ -26,7 +26,8 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, entry_points, metadata
+from pathlib import Path
 from typing import Any, ClassVar
 
 from auditor.models import Page, Severity
@@ -121,6 +122,17 @@ class RegisteredRule:
     def name(self) -> str:
         return self.rule.name
 
+    def explanation(self) -> str:
+        """What `auditor explain` prints: the rule's identity, its documentation, its options' defaults."""
+        rule = self.rule
+        parts = [
+            f"{rule.code} ({rule.name}), check {self.check.name}, default severity {rule.default_severity.value}",
+            rule.docs(),
+        ]
+        if rule.options:
+            parts.append("Defaults: " + ", ".join(f"{k.replace('_', '-')} = {v!r}" for k, v in rule.options.items()))
+        return "\n\n".join(parts)
+
 
 class Registry:
     def __init__(self, checks: Iterable[Check]) -> None:
@@ -154,6 +166,28 @@ class Registry:
     def find(self, name_or_code: str) -> RegisteredRule | None:
         code = name_or_code if name_or_code in self.rules else self._names.get(name_or_code, "")
         return self.rules.get(code)
+
+
+@cache
+def docs_url() -> str | None:
+    """Where the rules are explained for a reader with a browser or an editor: the README's Rules section.
+
+    The URL scheme is `<README>#rules`, the same for every rule (the README
+    lists them all in one table; `auditor explain CODE` and the editor's hover
+    give one rule's full text). <README> is the package's `Documentation`
+    project URL when it declares one (`[project.urls]` in pyproject.toml), else
+    the README of the source checkout the package runs from (the README's own
+    `pip install -e` set-up), as a file URI; None when neither exists.
+    """
+    try:
+        for entry in metadata("auditor").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() == "documentation" and url.strip():
+                return url.strip().split("#", 1)[0] + "#rules"
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+        pass
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    return readme.as_uri() + "#rules" if readme.is_file() else None
 
 
 @cache
