@@ -6,12 +6,19 @@ from collections.abc import Callable
 from typing import TextIO
 
 from auditor.report import Report
-from auditor.reporters import json_report, text
+from auditor.reporters import concise, github, gitlab, json_lines, json_report, junit, rdjson, sarif, text
 
 Renderer = Callable[[Report, TextIO, bool], None]
 
 # The formats `--format` accepts, in the order `--help` lists them.
 FORMATS: dict[str, Renderer] = {
     "text": text.render,
+    "concise": concise.render,
     "json": json_report.render,
+    "json-lines": json_lines.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "junit": junit.render,
+    "gitlab": gitlab.render,
+    "rdjson": rdjson.render,
 }
