@@ -21,7 +21,8 @@ from auditor.discovery import discover
 from auditor.engine import Auditor
 from auditor.registry import default_registry
 from auditor.report import Report
-from auditor.reporters import FORMATS
+from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS
+from auditor.reporters.text import summary_line
 
 app = typer.Typer(
     name="auditor",
@@ -87,6 +88,22 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "--output-format", help="Report format.")
     ] = OutputFormat["text"],  # type: ignore[misc]
+    output_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output-file", "-o", help="Write the report to this file; the terminal still gets the summary line."
+        ),
+    ] = None,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print how many findings each rule gave instead of the findings.")
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when findings at or above --fail-on were reported.")
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print the findings and nothing else: no summary line, no progress bar."),
+    ] = False,
 ) -> None:
     """Audit pages and report findings."""
     targets = paths or ["."]
@@ -107,9 +124,38 @@ def check(
     auditor = Auditor(registry, settings, site=len(files) > 1)
     report = Report([auditor.audit_path(path) for path in files])
     auditor.audit_site(report.files)
-    color = output_format.value == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    FORMATS[output_format.value](report, sys.stdout, color)
-    raise typer.Exit(1 if report.fails(settings.fail_on) else 0)
+    _emit(report, output_format.value, output_file, statistics, quiet)
+    raise typer.Exit(1 if report.fails(settings.fail_on) and not exit_zero else 0)
+
+
+def _emit(report: Report, fmt: str, output_file: Path | None, statistics: bool, quiet: bool) -> None:
+    """Render the report to standard output or to `output_file`.
+
+    The text formats end with a summary line, left out with `--quiet`; with
+    `--output-file` the terminal gets that summary line on standard output
+    (unless `--quiet`), and the file gets the whole report.
+    """
+    if statistics:
+        renderer = STATISTICS.get(fmt, STATISTICS["text"])
+        with_summary = renderer is STATISTICS["text"] and not quiet
+    else:
+        renderer = FINDINGS_ONLY[fmt] if quiet and fmt in FINDINGS_ONLY else FORMATS[fmt]
+        with_summary = False
+    if output_file is None:
+        color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        renderer(report, sys.stdout, color)
+        if with_summary:
+            typer.echo(summary_line(report))
+        return
+    try:
+        with output_file.open("w", encoding="utf-8", newline="\n") as out:
+            renderer(report, out, False)
+            if with_summary:
+                out.write(summary_line(report) + "\n")
+    except OSError as exc:
+        raise _fail(f"cannot write the report to {output_file}: {exc.strerror or exc}") from None
+    if not quiet:
+        typer.echo(summary_line(report))
 
 
 @app.command()

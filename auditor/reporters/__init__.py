@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from auditor.report import Report
-from auditor.reporters import concise, github, gitlab, json_lines, json_report, junit, rdjson, sarif, text
+from auditor.reporters import concise, github, gitlab, json_lines, json_report, junit, rdjson, sarif, statistics, text
 
 Renderer = Callable[[Report, TextIO, bool], None]
 
@@ -21,4 +21,17 @@ FORMATS: dict[str, Renderer] = {
     "junit": junit.render,
     "gitlab": gitlab.render,
     "rdjson": rdjson.render,
+}
+
+# The formats that end with a summary line, rendered without it for `--quiet`;
+# the others are nothing but findings already.
+FINDINGS_ONLY: dict[str, Renderer] = {
+    "text": text.render_findings,
+    "concise": concise.render_findings,
+}
+
+# `--statistics`: counts per rule instead of the findings, as a table or (with `--format json`) as JSON.
+STATISTICS: dict[str, Renderer] = {
+    "text": statistics.render,
+    "json": statistics.render_json,
 }

@@ -16,6 +16,13 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
 def render(report: Report, out: TextIO, color: bool = False) -> None:
+    render_findings(report, out, color)
+    out.write(summary_line(report) + "\n")
+
+
+def render_findings(report: Report, out: TextIO, color: bool = False) -> None:
+    """The findings with their evidence, without the summary line (`--quiet`)."""
+
     def paint(value: str, style: str) -> str:
         return f"{style}{value}{_RESET}" if color else value
 
@@ -29,7 +36,6 @@ def render(report: Report, out: TextIO, color: bool = False) -> None:
             if finding.evidence:
                 out.write(paint(f"    evidence: {finding.evidence}", _DIM) + "\n")
         out.write("\n")
-    out.write(summary_line(report) + "\n")
 
 
 def summary_line(report: Report) -> str:
