@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from auditor import __version__
+from auditor import __version__, baseline
 from auditor.config import ConfigError, load_config
 from auditor.discovery import discover
 from auditor.engine import Auditor
@@ -104,8 +104,22 @@ def check(
         bool,
         typer.Option("--quiet", "-q", help="Print the findings and nothing else: no summary line, no progress bar."),
     ] = False,
+    baseline_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--baseline", help="Report only findings that are not in this baseline file."),
+    ] = None,
+    write_baseline: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--write-baseline", help="Record the findings of this run in this baseline file, and exit 0."),
+    ] = None,
 ) -> None:
     """Audit pages and report findings."""
+    if baseline_file and write_baseline:
+        raise _fail("--baseline and --write-baseline cannot be combined; rewrite the baseline with --write-baseline")
+    try:
+        known = baseline.load(baseline_file) if baseline_file else None
+    except baseline.BaselineError as exc:
+        raise _fail(str(exc)) from None
     targets = paths or ["."]
     registry = default_registry()
     try:
@@ -124,6 +138,16 @@ def check(
     auditor = Auditor(registry, settings, site=len(files) > 1)
     report = Report([auditor.audit_path(path) for path in files])
     auditor.audit_site(report.files)
+    if write_baseline:
+        try:
+            recorded = baseline.write(report, write_baseline)
+        except baseline.BaselineError as exc:
+            raise _fail(str(exc)) from None
+        if not quiet:
+            typer.echo(f"Wrote {recorded} finding{'s' if recorded != 1 else ''} to the baseline {write_baseline}.")
+        raise typer.Exit(0)
+    if known is not None and baseline_file is not None:
+        report.baselined = baseline.apply(report, known, baseline_file)
     _emit(report, output_format.value, output_file, statistics, quiet)
     raise typer.Exit(1 if report.fails(settings.fail_on) and not exit_zero else 0)
 

@@ -43,10 +43,11 @@ def summary_line(report: Report) -> str:
     flagged = sum(1 for result in report.files if result.findings)
     total = counts["errors"] + counts["warnings"] + counts["infos"]
     files = f"{counts['files']} file{'s' if counts['files'] != 1 else ''}"
+    known = f" ({report.baselined} more in the baseline)" if report.baselined else ""
     if total == 0:
-        return f"All clear: no findings in {files}."
+        return f"All clear: no findings in {files}{known}."
     return (
         f"Found {total} finding{'s' if total != 1 else ''} "
         f"({counts['errors']} errors, {counts['warnings']} warnings, {counts['infos']} infos) "
-        f"in {flagged} of {files}."
+        f"in {flagged} of {files}{known}."
     )
