@@ -23,6 +23,7 @@ from auditor.registry import default_registry
 from auditor.report import Report
 from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS
 from auditor.reporters.text import summary_line
+from auditor.sources import PageSource
 
 app = typer.Typer(
     name="auditor",
@@ -112,6 +113,13 @@ def check(
         Optional[Path],  # noqa: UP045
         typer.Option("--write-baseline", help="Record the findings of this run in this baseline file, and exit 0."),
     ] = None,
+    stdin_filename: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--stdin-filename",
+            help="Read the page from standard input under this name, which picks its format and config.",
+        ),
+    ] = None,
 ) -> None:
     """Audit pages and report findings."""
     if baseline_file and write_baseline:
@@ -120,13 +128,16 @@ def check(
         known = baseline.load(baseline_file) if baseline_file else None
     except baseline.BaselineError as exc:
         raise _fail(str(exc)) from None
-    targets = paths or ["."]
+    from_stdin = paths == ["-"] or (stdin_filename is not None and not paths)
+    if not from_stdin and (stdin_filename is not None or "-" in (paths or [])):
+        raise _fail("standard input (-, --stdin-filename) cannot be combined with other paths")
+    targets = [stdin_filename or "-"] if from_stdin else paths or ["."]
     registry = default_registry()
     try:
         settings = load_config(
             registry,
             config_file=config,
-            start=Path(targets[0]),
+            start=Path(targets[0]) if targets != ["-"] else Path.cwd(),
             select=_split(select) or None,
             ignore=_split(ignore),
             fail_on=fail_on.value if fail_on else None,
@@ -134,10 +145,16 @@ def check(
     except ConfigError as exc:
         raise _fail(str(exc)) from None
 
-    files = discover(targets, settings)
-    auditor = Auditor(registry, settings, site=len(files) > 1)
-    report = Report([auditor.audit_path(path) for path in files])
-    auditor.audit_site(report.files)
+    if from_stdin:
+        # One page, named by --stdin-filename (its suffix picks the format); site rules need a site.
+        name = str(Path(stdin_filename)) if stdin_filename else "-"
+        page = PageSource(name, data=sys.stdin.buffer.read())
+        report = Report([Auditor(registry, settings, site=False).audit_source(page)])
+    else:
+        files = discover(targets, settings)
+        auditor = Auditor(registry, settings, site=len(files) > 1)
+        report = Report([auditor.audit_path(path) for path in files])
+        auditor.audit_site(report.files)
     if write_baseline:
         try:
             recorded = baseline.write(report, write_baseline)
