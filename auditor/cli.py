@@ -19,6 +19,7 @@ from auditor import __version__, baseline
 from auditor.config import ConfigError, load_config
 from auditor.discovery import discover
 from auditor.engine import Auditor
+from auditor.progress import progress
 from auditor.registry import default_registry
 from auditor.report import Report
 from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS
@@ -153,7 +154,11 @@ def check(
     else:
         files = discover(targets, settings)
         auditor = Auditor(registry, settings, site=len(files) > 1)
-        report = Report([auditor.audit_path(path) for path in files])
+        report = Report()
+        with progress(len(files), enabled=not quiet) as bar:
+            for path in files:
+                report.files.append(auditor.audit_path(path))
+                bar.advance()
         auditor.audit_site(report.files)
     if write_baseline:
         try:
