@@ -25,6 +25,7 @@ from auditor.report import Report
 from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS
 from auditor.reporters.text import summary_line
 from auditor.sources import PageSource
+from auditor.starter import InitError, write_starter
 
 app = typer.Typer(
     name="auditor",
@@ -238,6 +239,23 @@ def explain(rule: Annotated[str, typer.Argument(help="A rule code or name, e.g. 
     typer.echo(r.docs())
     if r.options:
         typer.echo("\nDefaults: " + ", ".join(f"{k.replace('_', '-')} = {v!r}" for k, v in r.options.items()))
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to write the config (default: .).")] = Path("."),
+    pyproject: Annotated[
+        bool, typer.Option("--pyproject", help="Append a [tool.auditor] section to pyproject.toml instead.")
+    ] = False,
+) -> None:
+    """Write a commented starter config: auditor.toml, or [tool.auditor] in pyproject.toml."""
+    if not folder.is_dir():
+        raise _fail(f"{folder} is not a folder")
+    try:
+        written = write_starter(default_registry(), folder, pyproject)
+    except (InitError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"Wrote a starter config to {written}; `auditor check` reads it.")
 
 
 def main() -> None:
