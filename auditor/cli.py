@@ -16,11 +16,11 @@ from typing import Annotated, Optional
 import typer
 
 from auditor import __version__, baseline
-from auditor.config import ConfigError, load_config
+from auditor.config import Config, ConfigError, load_config
 from auditor.discovery import discover
 from auditor.engine import Auditor
 from auditor.progress import progress
-from auditor.registry import default_registry
+from auditor.registry import Registry, default_registry
 from auditor.report import Report
 from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS
 from auditor.reporters.text import summary_line
@@ -147,20 +147,9 @@ def check(
     except ConfigError as exc:
         raise _fail(str(exc)) from None
 
-    if from_stdin:
-        # One page, named by --stdin-filename (its suffix picks the format); site rules need a site.
-        name = str(Path(stdin_filename)) if stdin_filename else "-"
-        page = PageSource(name, data=sys.stdin.buffer.read())
-        report = Report([Auditor(registry, settings, site=False).audit_source(page)])
-    else:
-        files = discover(targets, settings)
-        auditor = Auditor(registry, settings, site=len(files) > 1)
-        report = Report()
-        with progress(len(files), enabled=not quiet) as bar:
-            for path in files:
-                report.files.append(auditor.audit_path(path))
-                bar.advance()
-        auditor.audit_site(report.files)
+    report = (
+        _read_stdin(registry, settings, stdin_filename) if from_stdin else _audit(registry, settings, targets, quiet)
+    )
     if write_baseline:
         try:
             recorded = baseline.write(report, write_baseline)
@@ -173,6 +162,25 @@ def check(
         report.baselined = baseline.apply(report, known, baseline_file)
     _emit(report, output_format.value, output_file, statistics, quiet)
     raise typer.Exit(1 if report.fails(settings.fail_on) and not exit_zero else 0)
+
+
+def _read_stdin(registry: Registry, settings: Config, name: str | None) -> Report:
+    """One page from standard input, named by --stdin-filename (its suffix picks the format); no site rules."""
+    page = PageSource(str(Path(name)) if name else "-", data=sys.stdin.buffer.read())
+    return Report([Auditor(registry, settings, site=False).audit_source(page)])
+
+
+def _audit(registry: Registry, settings: Config, targets: list[str], quiet: bool) -> Report:
+    """The pages under `targets`, page phase then site phase, with a progress bar where it helps."""
+    files = discover(targets, settings)
+    auditor = Auditor(registry, settings, site=len(files) > 1)
+    report = Report()
+    with progress(len(files), enabled=not quiet) as bar:
+        for path in files:
+            report.files.append(auditor.audit_path(path))
+            bar.advance()
+    auditor.audit_site(report.files)
+    return report
 
 
 def _emit(report: Report, fmt: str, output_file: Path | None, statistics: bool, quiet: bool) -> None:
