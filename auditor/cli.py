@@ -15,13 +15,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from auditor import __version__
-from auditor.config import ConfigError, load_config
+from auditor import __version__, baseline
+from auditor.config import Config, ConfigError, load_config
 from auditor.discovery import discover
 from auditor.engine import Auditor
-from auditor.registry import default_registry
+from auditor.progress import progress
+from auditor.registry import Registry, default_registry
 from auditor.report import Report
-from auditor.reporters import FORMATS
+from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS
+from auditor.reporters.text import summary_line
+from auditor.sources import PageSource
+from auditor.starter import InitError, write_starter
 
 app = typer.Typer(
     name="auditor",
@@ -87,15 +91,55 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "--output-format", help="Report format.")
     ] = OutputFormat["text"],  # type: ignore[misc]
+    output_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output-file", "-o", help="Write the report to this file; the terminal still gets the summary line."
+        ),
+    ] = None,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print how many findings each rule gave instead of the findings.")
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when findings at or above --fail-on were reported.")
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print the findings and nothing else: no summary line, no progress bar."),
+    ] = False,
+    baseline_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--baseline", help="Report only findings that are not in this baseline file."),
+    ] = None,
+    write_baseline: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--write-baseline", help="Record the findings of this run in this baseline file, and exit 0."),
+    ] = None,
+    stdin_filename: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--stdin-filename",
+            help="Read the page from standard input under this name, which picks its format and config.",
+        ),
+    ] = None,
 ) -> None:
     """Audit pages and report findings."""
-    targets = paths or ["."]
+    if baseline_file and write_baseline:
+        raise _fail("--baseline and --write-baseline cannot be combined; rewrite the baseline with --write-baseline")
+    try:
+        known = baseline.load(baseline_file) if baseline_file else None
+    except baseline.BaselineError as exc:
+        raise _fail(str(exc)) from None
+    from_stdin = paths == ["-"] or (stdin_filename is not None and not paths)
+    if not from_stdin and (stdin_filename is not None or "-" in (paths or [])):
+        raise _fail("standard input (-, --stdin-filename) cannot be combined with other paths")
+    targets = [stdin_filename or "-"] if from_stdin else paths or ["."]
     registry = default_registry()
     try:
         settings = load_config(
             registry,
             config_file=config,
-            start=Path(targets[0]),
+            start=Path(targets[0]) if targets != ["-"] else Path.cwd(),
             select=_split(select) or None,
             ignore=_split(ignore),
             fail_on=fail_on.value if fail_on else None,
@@ -103,13 +147,70 @@ def check(
     except ConfigError as exc:
         raise _fail(str(exc)) from None
 
+    report = (
+        _read_stdin(registry, settings, stdin_filename) if from_stdin else _audit(registry, settings, targets, quiet)
+    )
+    if write_baseline:
+        try:
+            recorded = baseline.write(report, write_baseline)
+        except baseline.BaselineError as exc:
+            raise _fail(str(exc)) from None
+        if not quiet:
+            typer.echo(f"Wrote {recorded} finding{'s' if recorded != 1 else ''} to the baseline {write_baseline}.")
+        raise typer.Exit(0)
+    if known is not None and baseline_file is not None:
+        report.baselined = baseline.apply(report, known, baseline_file)
+    _emit(report, output_format.value, output_file, statistics, quiet)
+    raise typer.Exit(1 if report.fails(settings.fail_on) and not exit_zero else 0)
+
+
+def _read_stdin(registry: Registry, settings: Config, name: str | None) -> Report:
+    """One page from standard input, named by --stdin-filename (its suffix picks the format); no site rules."""
+    page = PageSource(str(Path(name)) if name else "-", data=sys.stdin.buffer.read())
+    return Report([Auditor(registry, settings, site=False).audit_source(page)])
+
+
+def _audit(registry: Registry, settings: Config, targets: list[str], quiet: bool) -> Report:
+    """The pages under `targets`, page phase then site phase, with a progress bar where it helps."""
     files = discover(targets, settings)
     auditor = Auditor(registry, settings, site=len(files) > 1)
-    report = Report([auditor.audit_path(path) for path in files])
+    report = Report()
+    with progress(len(files), enabled=not quiet) as bar:
+        for path in files:
+            report.files.append(auditor.audit_path(path))
+            bar.advance()
     auditor.audit_site(report.files)
-    color = output_format.value == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    FORMATS[output_format.value](report, sys.stdout, color)
-    raise typer.Exit(1 if report.fails(settings.fail_on) else 0)
+    return report
+
+
+def _emit(report: Report, fmt: str, output_file: Path | None, statistics: bool, quiet: bool) -> None:
+    """Render the report to standard output or to `output_file`.
+
+    The text formats end with a summary line, left out with `--quiet`; with
+    `--output-file` the terminal gets that summary line on standard output
+    (unless `--quiet`), and the file gets the whole report.
+    """
+    if statistics:
+        renderer = STATISTICS.get(fmt, STATISTICS["text"])
+        with_summary = renderer is STATISTICS["text"] and not quiet
+    else:
+        renderer = FINDINGS_ONLY[fmt] if quiet and fmt in FINDINGS_ONLY else FORMATS[fmt]
+        with_summary = False
+    if output_file is None:
+        color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        renderer(report, sys.stdout, color)
+        if with_summary:
+            typer.echo(summary_line(report))
+        return
+    try:
+        with output_file.open("w", encoding="utf-8", newline="\n") as out:
+            renderer(report, out, False)
+            if with_summary:
+                out.write(summary_line(report) + "\n")
+    except OSError as exc:
+        raise _fail(f"cannot write the report to {output_file}: {exc.strerror or exc}") from None
+    if not quiet:
+        typer.echo(summary_line(report))
 
 
 @app.command()
@@ -157,6 +258,23 @@ def server(
     from auditor.server import serve  # pygls is imported by this command only
 
     serve()
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to write the config (default: .).")] = Path("."),
+    pyproject: Annotated[
+        bool, typer.Option("--pyproject", help="Append a [tool.auditor] section to pyproject.toml instead.")
+    ] = False,
+) -> None:
+    """Write a commented starter config: auditor.toml, or [tool.auditor] in pyproject.toml."""
+    if not folder.is_dir():
+        raise _fail(f"{folder} is not a folder")
+    try:
+        written = write_starter(default_registry(), folder, pyproject)
+    except (InitError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"Wrote a starter config to {written}; `auditor check` reads it.")
 
 
 def main() -> None:

@@ -11,6 +11,8 @@ from auditor.models import Severity
 @dataclass
 class Report:
     files: list[FileResult] = field(default_factory=list)
+    # Findings left out because the baseline (`--baseline`) already holds them.
+    baselined: int = 0
 
     def count(self, severity: Severity) -> int:
         return sum(1 for result in self.files for f in result.findings if f.severity is severity)

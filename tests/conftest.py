@@ -36,3 +36,15 @@ def audit_site(pages: dict[str, str], **config: object) -> list[Finding]:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+def insert_line_at_top(page: Path) -> None:
+    """An unrelated edit above every finding: a comment line at the top of the page (after any front matter).
+
+    A line of prose would be a related edit: above a page whose title is its
+    first bold line it takes the title's place, and it changes word counts.
+    """
+    lines = page.read_text(encoding="utf-8").split("\n")
+    start = lines.index("---", 1) + 1 if lines[0] == "---" else 0
+    lines.insert(start, "<!-- reviewed by the editors: nothing to change above this line -->")
+    page.write_text("\n".join(lines), encoding="utf-8")

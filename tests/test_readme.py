@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from auditor.registry import default_registry
+from auditor.reporters import FORMATS
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -19,5 +20,12 @@ def test_rule_table_matches_the_registry() -> None:
 
 
 def test_every_check_option_of_the_cli_is_documented() -> None:
-    for option in ("--select", "--ignore", "--config", "--fail-on", "--format"):
+    options = ("--select", "--ignore", "--config", "--fail-on", "--format", "--output-file", "--statistics")
+    options += ("--exit-zero", "--quiet", "--baseline", "--write-baseline", "--stdin-filename")
+    for option in options:
         assert f"`{option}" in README, option
+
+
+def test_every_report_format_is_documented() -> None:
+    table = re.findall(r"^\| `([a-z-]+)` \| .+ \| .+ \|$", README, re.M)
+    assert [name for name in table if name in FORMATS] == list(FORMATS)

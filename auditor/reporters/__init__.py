@@ -6,12 +6,32 @@ from collections.abc import Callable
 from typing import TextIO
 
 from auditor.report import Report
-from auditor.reporters import json_report, text
+from auditor.reporters import concise, github, gitlab, json_lines, json_report, junit, rdjson, sarif, statistics, text
 
 Renderer = Callable[[Report, TextIO, bool], None]
 
 # The formats `--format` accepts, in the order `--help` lists them.
 FORMATS: dict[str, Renderer] = {
     "text": text.render,
+    "concise": concise.render,
     "json": json_report.render,
+    "json-lines": json_lines.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "junit": junit.render,
+    "gitlab": gitlab.render,
+    "rdjson": rdjson.render,
+}
+
+# The formats that end with a summary line, rendered without it for `--quiet`;
+# the others are nothing but findings already.
+FINDINGS_ONLY: dict[str, Renderer] = {
+    "text": text.render_findings,
+    "concise": concise.render_findings,
+}
+
+# `--statistics`: counts per rule instead of the findings, as a table or (with `--format json`) as JSON.
+STATISTICS: dict[str, Renderer] = {
+    "text": statistics.render,
+    "json": statistics.render_json,
 }

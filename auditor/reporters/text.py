@@ -16,6 +16,13 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
 def render(report: Report, out: TextIO, color: bool = False) -> None:
+    render_findings(report, out, color)
+    out.write(summary_line(report) + "\n")
+
+
+def render_findings(report: Report, out: TextIO, color: bool = False) -> None:
+    """The findings with their evidence, without the summary line (`--quiet`)."""
+
     def paint(value: str, style: str) -> str:
         return f"{style}{value}{_RESET}" if color else value
 
@@ -29,7 +36,6 @@ def render(report: Report, out: TextIO, color: bool = False) -> None:
             if finding.evidence:
                 out.write(paint(f"    evidence: {finding.evidence}", _DIM) + "\n")
         out.write("\n")
-    out.write(summary_line(report) + "\n")
 
 
 def summary_line(report: Report) -> str:
@@ -37,10 +43,11 @@ def summary_line(report: Report) -> str:
     flagged = sum(1 for result in report.files if result.findings)
     total = counts["errors"] + counts["warnings"] + counts["infos"]
     files = f"{counts['files']} file{'s' if counts['files'] != 1 else ''}"
+    known = f" ({report.baselined} more in the baseline)" if report.baselined else ""
     if total == 0:
-        return f"All clear: no findings in {files}."
+        return f"All clear: no findings in {files}{known}."
     return (
         f"Found {total} finding{'s' if total != 1 else ''} "
         f"({counts['errors']} errors, {counts['warnings']} warnings, {counts['infos']} infos) "
-        f"in {flagged} of {files}."
+        f"in {flagged} of {files}{known}."
     )
