@@ -105,7 +105,7 @@ def check(
 
     files = discover(targets, settings)
     auditor = Auditor(registry, settings, site=len(files) > 1)
-    report = Report([auditor.audit_path(path) for path in files])
+    report = Report([auditor.audit_path(path) for path in files], settings)
     auditor.audit_site(report.files)
     color = output_format.value == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     FORMATS[output_format.value](report, sys.stdout, color)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from auditor.report import Report
-from auditor.reporters import json_report, text
+from auditor.reporters import html, json_report, text
 
 Renderer = Callable[[Report, TextIO, bool], None]
 
@@ -14,4 +14,5 @@ Renderer = Callable[[Report, TextIO, bool], None]
 FORMATS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_report.render,
+    "html": html.render,
 }
