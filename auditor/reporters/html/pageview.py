@@ -118,8 +118,10 @@ def view_page(result: FileResult, config: Config | None, registry: Registry) -> 
         source, _encoding = decode(data, result.format)
         page, _front = parse_page(result.path, source, result.format)
         view = _build(page, result.findings, config, registry)
-    except (LoadError, RecursionError, ValueError) as exc:
+    except LoadError as exc:
         return PageView(note=f"The file can no longer be read as text ({exc}); its text is not shown.")
+    except Exception as exc:  # one odd page must not cost the whole report; its findings still show
+        return PageView(note=f"The page's text could not be shown ({type(exc).__name__}: {exc}).")
     if result.digest and text_digest(source) != result.digest:
         view.note = "The file changed since it was audited: the text below is the current one, and marks may be off."
     return view
