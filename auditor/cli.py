@@ -174,7 +174,7 @@ def _audit(registry: Registry, settings: Config, targets: list[str], quiet: bool
     """The pages under `targets`, page phase then site phase, with a progress bar where it helps."""
     files = discover(targets, settings)
     auditor = Auditor(registry, settings, site=len(files) > 1)
-    report = Report()
+    report = Report(config=settings)
     with progress(len(files), enabled=not quiet) as bar:
         for path in files:
             report.files.append(auditor.audit_path(path))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import Any
 
 from auditor import suppression
@@ -29,10 +30,18 @@ class FileResult:
     format: str
     language: str = "und"
     findings: list[Finding] = field(default_factory=list)
+    # A digest of the text that was audited, so a report that reads the page again
+    # (the HTML report) can tell whether the file changed since.
+    digest: str = ""
     # For the site phase: each site rule's signature of the page, and the
     # page's suppressions, so site findings obey its disable comments too.
     signatures: dict[str, Any] = field(default_factory=dict, repr=False)
     suppressions: suppression.Suppressions | None = field(default=None, repr=False)
+
+
+def text_digest(source: str) -> str:
+    """A short fingerprint of a page's decoded text."""
+    return blake2b(source.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 class Auditor:
@@ -80,7 +89,7 @@ class Auditor:
                 findings.extend(self._run_rule(registered, page))
         hidden = suppression.parse(source, page.front_matter, self.registry.resolve)
         findings = sorted(hidden.apply(findings), key=Finding.sort_key)
-        result = FileResult(path, fmt, page.language, findings)
+        result = FileResult(path, fmt, page.language, findings, text_digest(source))
         for registered in self._site_rules:
             if registered.code in selected:
                 signature = registered.rule().signature(page, self._context(registered))
@@ -134,6 +143,7 @@ class Auditor:
             end_column=hit.end_column or hit.column,
             message=hit.message,
             evidence=hit.evidence,
+            group=hit.group,
         )
 
     def _io_finding(

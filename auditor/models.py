@@ -45,6 +45,9 @@ class Finding:
     end_column: int
     message: str
     evidence: str = ""
+    # For site rules: what the finding's page shares with the others it is reported with
+    # (a skeleton, a promo destination, a group of near-copies), so reports can group them.
+    group: str = ""
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line, self.column, self.rule, self.message)

@@ -48,6 +48,9 @@ class Hit:
     end_line: int | None = None
     end_column: int | None = None
     severity: Severity | None = None
+    # A site rule's group: pages reported with the same group share one skeleton,
+    # destination or set of near-copies (the HTML report shows them together).
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from auditor.report import Report
-from auditor.reporters import concise, github, gitlab, json_lines, json_report, junit, rdjson, sarif, statistics, text
+from auditor.reporters import concise, github, gitlab, html, json_lines, json_report, junit, rdjson, sarif, statistics, text
 
 Renderer = Callable[[Report, TextIO, bool], None]
 
@@ -21,6 +21,7 @@ FORMATS: dict[str, Renderer] = {
     "junit": junit.render,
     "gitlab": gitlab.render,
     "rdjson": rdjson.render,
+    "html": html.render,
 }
 
 # The formats that end with a summary line, rendered without it for `--quiet`;

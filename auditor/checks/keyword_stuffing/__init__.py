@@ -63,6 +63,30 @@ def _block_hit(block: Block | None, message: str, evidence: str, severity: Sever
     return Hit(line, col, message, evidence, severity=severity)
 
 
+def grade_term(count: int, share: float, opts: Mapping[str, Any], watched: bool) -> tuple[Severity | None, float]:
+    """KS101's verdict on one term of a page: the severity its share and count earn (None: neither
+    limit is crossed), and the limit that verdict is measured against (a watch term's are lower)."""
+    factor = opts["watch_factor"] if watched else 1.0
+    if share >= opts["error_limit"] * factor and count >= opts["error_min_count"] * factor:
+        return Severity.ERROR, opts["error_limit"] * factor
+    if share >= opts["limit"] * factor and count >= opts["min_count"] * factor:
+        return Severity.WARNING, opts["limit"] * factor
+    return None, opts["limit"] * factor
+
+
+def user_terms(values: Sequence[str]) -> list[Term]:
+    """Configured terms (`watch-terms`, `allow-terms`) as the normalised words of terms."""
+    return _user_terms(values)
+
+
+def is_allowed(term: Term, allow: list[Term]) -> bool:
+    return _allowed(term, allow)
+
+
+def is_watched(term: Term, watch: list[Term]) -> bool:
+    return _watched(term, watch)
+
+
 class TermDensity(Rule):
     """A term takes up a far larger share of the page's words than natural writing gives it.
 
@@ -126,12 +150,10 @@ class TermDensity(Rule):
         for term, count in counts.counts.items():
             if _allowed(term, allow):
                 continue
-            factor = opts["watch_factor"] if _watched(term, watch) else 1.0
             share = counts.share(term)
-            if share >= opts["error_limit"] * factor and count >= opts["error_min_count"] * factor:
-                found.append((share, term, Severity.ERROR, opts["error_limit"] * factor))
-            elif share >= opts["limit"] * factor and count >= opts["min_count"] * factor:
-                found.append((share, term, Severity.WARNING, opts["limit"] * factor))
+            severity, limit = grade_term(count, share, opts, _watched(term, watch))
+            if severity is not None:
+                found.append((share, term, severity, limit))
         reported: list[Term] = []
         for share, term, severity, limit in sorted(found, reverse=True):
             # "heyon 卡" and "heyon" are one finding: keep the larger share only.

@@ -220,6 +220,7 @@ class PromoAcrossSite(SiteRule):
                     carrier.end_line,
                     carrier.end_column,
                     severity,
+                    group=key,
                 )
                 yield path, hit
 

@@ -275,6 +275,7 @@ class SkeletonCluster(SiteRule):
                             f"skeleton: {outline}; keyword ‘{me.keyword}’ in {slots} of {headings} headings; "
                             f"same text under {stock} of {headings} headings; also {', '.join(others)}"
                         ),
+                        group=outline,
                     ),
                 )
 
@@ -510,5 +511,6 @@ class NearDuplicate(SiteRule):
                         f"{size} pages in this group); keep one page, or make each say what is its own"
                     ),
                     evidence=f"{order[other]} (~{similarity:.0%} similar); {size} near-copies in all",
+                    group=order[groups.find(i)],  # the group's first page in path order
                 ),
             )
