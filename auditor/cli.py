@@ -167,7 +167,7 @@ def check(
 def _read_stdin(registry: Registry, settings: Config, name: str | None) -> Report:
     """One page from standard input, named by --stdin-filename (its suffix picks the format); no site rules."""
     page = PageSource(str(Path(name)) if name else "-", data=sys.stdin.buffer.read())
-    return Report([Auditor(registry, settings, site=False).audit_source(page)])
+    return Report([Auditor(registry, settings, site=False).audit_source(page)], config=settings)
 
 
 def _audit(registry: Registry, settings: Config, targets: list[str], quiet: bool) -> Report:

@@ -6,7 +6,19 @@ from collections.abc import Callable
 from typing import TextIO
 
 from auditor.report import Report
-from auditor.reporters import concise, github, gitlab, html, json_lines, json_report, junit, rdjson, sarif, statistics, text
+from auditor.reporters import (
+    concise,
+    github,
+    gitlab,
+    html,
+    json_lines,
+    json_report,
+    junit,
+    rdjson,
+    sarif,
+    statistics,
+    text,
+)
 
 Renderer = Callable[[Report, TextIO, bool], None]
 
