@@ -6,6 +6,7 @@ something was, 2 for a usage or configuration error.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -16,12 +17,13 @@ from typing import Annotated, Optional
 import typer
 
 from auditor import __version__
+from auditor.api import ENGINES, audit_stream
 from auditor.config import ConfigError, load_config
-from auditor.discovery import discover
-from auditor.engine import Auditor
 from auditor.registry import default_registry
 from auditor.report import Report
 from auditor.reporters import FORMATS
+from auditor.streaming import STREAMED
+from auditor.warc import WarcError
 
 app = typer.Typer(
     name="auditor",
@@ -32,7 +34,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+OutputFormat = Enum("OutputFormat", {name: name for name in [*FORMATS, *STREAMED]}, type=str)  # type: ignore[misc]
+Engine = Enum("Engine", {name: name for name in ENGINES}, type=str)  # type: ignore[misc]
 
 
 class FailOn(str, Enum):
@@ -87,6 +90,17 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "--output-format", help="Report format.")
     ] = OutputFormat["text"],  # type: ignore[misc]
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="Where to run: this process, or a Dask cluster (auditor[dask]).")
+    ] = Engine["local"],  # type: ignore[misc]
+    scheduler: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--scheduler", help="With --engine dask: the scheduler's address (default: a local cluster)."),
+    ] = None,
+    partition_size: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--partition-size", min=1, help="With --engine dask: pages per task of the page phase."),
+    ] = None,
 ) -> None:
     """Audit pages and report findings."""
     targets = paths or ["."]
@@ -102,14 +116,26 @@ def check(
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    if engine.value == "dask" and importlib.util.find_spec("distributed") is None:
+        raise _fail("--engine dask needs Dask: pip install 'auditor[dask]'")
 
-    files = discover(targets, settings)
-    auditor = Auditor(registry, settings, site=len(files) > 1)
-    report = Report([auditor.audit_path(path) for path in files])
-    auditor.audit_site(report.files)
-    color = output_format.value == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    FORMATS[output_format.value](report, sys.stdout, color)
-    raise typer.Exit(1 if report.fails(settings.fail_on) else 0)
+    results = audit_stream(targets, settings, engine=engine.value, scheduler=scheduler, partition_size=partition_size)
+    write = STREAMED.get(output_format.value)
+    fails = False
+    report = Report()
+    try:
+        for result in results:
+            fails = fails or any(f.severity.rank >= settings.fail_on.rank for f in result.findings)
+            if write is not None:
+                write(result, sys.stdout)
+            else:
+                report.files.append(result)
+    except WarcError as exc:
+        raise _fail(str(exc)) from None
+    if write is None:
+        color = output_format.value == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        FORMATS[output_format.value](report, sys.stdout, color)
+    raise typer.Exit(1 if fails else 0)
 
 
 @app.command()
