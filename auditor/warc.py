@@ -54,6 +54,8 @@ def _records(path: str, offset: int = 0, offsets: bool = False) -> Iterator[tupl
             stream.seek(offset)
             records = ArchiveIterator(stream)
             for record in records:
+                if record.format != "warc":  # warcio reads any text as the older ARC format
+                    raise WarcError(f"{path}: not a WARC file (a record has no WARC header)")
                 yield (offset + records.get_record_offset() if offsets else -1), record
     except OSError as exc:
         raise WarcError(f"{path}: cannot be read: {exc.strerror or exc}") from None
