@@ -142,15 +142,18 @@ def audit_files(
     workers: int | None = None,
 ) -> Iterator[FileResult]:
     """Audit discovered paths on a Dask cluster; results come back one partition at a time, in order."""
-    parts = plan(files, partition_size or DEFAULT_PARTITION_SIZE)
-    if not parts:
-        return
     with connect(scheduler, workers) as client:
-        yield from _run(client, parts, settings)
+        yield from audit_on(client, files, settings, partition_size)
 
 
-def _run(client: Client, parts: list[Part], settings: Settings) -> Iterator[FileResult]:
+def audit_on(
+    client: Client, files: list[str], settings: Settings, partition_size: int | None = None
+) -> Iterator[FileResult]:
+    """Audit discovered paths with a connected client (the cluster stays up for the caller)."""
+    parts = plan(files, partition_size or DEFAULT_PARTITION_SIZE)
     count = len(parts)
+    if not count:
+        return
     pages = db.from_sequence(list(enumerate(parts)), npartitions=count)
     pages = pages.map_partitions(_page_partition, settings).persist()
 
