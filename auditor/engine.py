@@ -49,6 +49,7 @@ class Auditor:
         content = [r for r in registry if r.check.name != IO.name]
         self._rules = [r for r in content if not issubclass(r.rule, SiteRule)]
         self._site_rules = [r for r in content if issubclass(r.rule, SiteRule)] if site else []
+        self._contexts: dict[str, Context] = {}
 
     def audit_path(self, path: str) -> FileResult:
         return self.audit_source(PageSource(path))
@@ -165,8 +166,14 @@ class Auditor:
         return result
 
     def _context(self, registered: RegisteredRule) -> Context:
-        options = {**registered.rule.options, **self.config.options.get(registered.code, {})}
-        return Context(options, self.config.watch_terms, self.config.allow_terms)
+        # Made once per rule: the site phase asks for it once per group, and groups run to millions.
+        context = self._contexts.get(registered.code)
+        if context is None:
+            options = {**registered.rule.options, **self.config.options.get(registered.code, {})}
+            context = self._contexts[registered.code] = Context(
+                options, self.config.watch_terms, self.config.allow_terms
+            )
+        return context
 
     def _run_rule(self, registered: RegisteredRule, page: Page) -> Iterable[Finding]:
         for hit in registered.rule().check(page, self._context(registered)):
