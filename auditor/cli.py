@@ -132,6 +132,10 @@ def check(
                 report.files.append(result)
     except WarcError as exc:
         raise _fail(str(exc)) from None
+    except OSError as exc:  # the cluster could not be reached or was lost; files that fail to read are findings
+        if engine.value != "dask":
+            raise
+        raise _fail(f"--engine dask: {exc}") from None
     if write is None:
         color = output_format.value == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         FORMATS[output_format.value](report, sys.stdout, color)

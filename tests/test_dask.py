@@ -74,3 +74,12 @@ def test_the_cli_streams_json_lines_from_the_cluster(site: Path, scheduler: str)
     assert dask.stdout == local.stdout
     lines = [json.loads(line) for line in dask.stdout.splitlines()]
     assert lines and {"path", "rule", "line", "severity"} <= set(lines[0])
+
+
+def test_an_unreachable_scheduler_is_a_usage_error(site: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
+    argv = [sys.executable, "-m", "auditor", "check", str(site), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]
+    result = subprocess.run(argv, capture_output=True, text=True, env=env)
+    assert result.returncode == 2
+    assert "--engine dask" in result.stderr and "127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.stderr
