@@ -130,7 +130,8 @@ def _cluster(workers: int) -> Iterator[str]:
     interface, as an existing cluster would be; yields the scheduler file to connect with."""
     with tempfile.TemporaryDirectory() as folder:
         scheduler_file = str(Path(folder) / "scheduler.json")
-        common = ["--no-dashboard", "--scheduler-file", scheduler_file]
+        # Every server on the loopback interface, the HTTP ones (health, metrics) included.
+        common = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0", "--scheduler-file", scheduler_file]
         scheduler = subprocess.Popen(
             [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", *common],
             stderr=subprocess.DEVNULL,
