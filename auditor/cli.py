@@ -6,9 +6,11 @@ something was, 2 for a usage or configuration error.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -16,16 +18,18 @@ from typing import Annotated, Optional
 import typer
 
 from auditor import __version__, baseline
+from auditor.api import ENGINES, audit_files
 from auditor.config import Config, ConfigError, load_config
 from auditor.discovery import discover
-from auditor.engine import Auditor
+from auditor.engine import Auditor, FileResult
 from auditor.progress import progress
 from auditor.registry import Registry, default_registry
 from auditor.report import Report
-from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS
+from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS, STREAMED
 from auditor.reporters.text import summary_line
 from auditor.sources import PageSource
 from auditor.starter import InitError, write_starter
+from auditor.warc import WarcError
 
 app = typer.Typer(
     name="auditor",
@@ -37,6 +41,7 @@ app = typer.Typer(
 )
 
 OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+Engine = Enum("Engine", {name: name for name in ENGINES}, type=str)  # type: ignore[misc]
 
 
 class FailOn(str, Enum):
@@ -122,6 +127,17 @@ def check(
             help="Read the page from standard input under this name, which picks its format and config.",
         ),
     ] = None,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="Where to run: this process, or a Dask cluster (auditor[dask]).")
+    ] = Engine["local"],  # type: ignore[misc]
+    scheduler: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--scheduler", help="With --engine dask: the scheduler's address (default: a local cluster)."),
+    ] = None,
+    partition_size: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--partition-size", min=1, help="With --engine dask: pages per task of the page phase."),
+    ] = None,
 ) -> None:
     """Audit pages and report findings."""
     if baseline_file and write_baseline:
@@ -146,10 +162,22 @@ def check(
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    if engine.value == "dask" and importlib.util.find_spec("distributed") is None:
+        raise _fail("--engine dask needs Dask: pip install 'auditor[dask]'")
 
-    report = (
-        _read_stdin(registry, settings, stdin_filename) if from_stdin else _audit(registry, settings, targets, quiet)
-    )
+    if from_stdin:
+        report = _read_stdin(registry, settings, stdin_filename)
+    else:
+        files = discover(targets, settings)
+        streamed = STREAMED.get(output_format.value)
+        if streamed is not None and not (baseline_file or write_baseline or statistics or output_file):
+            # json-lines with nothing to do across the whole report: written page by page as results arrive.
+            fails = False
+            for result in _results(files, settings, engine.value, scheduler, partition_size):
+                streamed(result, sys.stdout)
+                fails = fails or any(f.severity.rank >= settings.fail_on.rank for f in result.findings)
+            raise typer.Exit(1 if fails and not exit_zero else 0)
+        report = _audit(files, settings, engine.value, scheduler, partition_size, quiet)
     if write_baseline:
         try:
             recorded = baseline.write(report, write_baseline)
@@ -170,17 +198,38 @@ def _read_stdin(registry: Registry, settings: Config, name: str | None) -> Repor
     return Report([Auditor(registry, settings, site=False).audit_source(page)], config=settings)
 
 
-def _audit(registry: Registry, settings: Config, targets: list[str], quiet: bool) -> Report:
-    """The pages under `targets`, page phase then site phase, with a progress bar where it helps."""
-    files = discover(targets, settings)
-    auditor = Auditor(registry, settings, site=len(files) > 1)
-    report = Report(config=settings)
+def _results(
+    files: list[str],
+    settings: Config,
+    engine: str,
+    scheduler: str | None,
+    partition_size: int | None,
+    on_page: Callable[[], None] | None = None,
+) -> Iterator[FileResult]:
+    """The page results in report order, from the chosen engine; a bad WARC or a lost cluster is exit 2."""
+    try:
+        yield from audit_files(
+            files,
+            settings,
+            engine=engine,
+            scheduler=scheduler,
+            partition_size=partition_size,
+            on_page=on_page,
+        )
+    except WarcError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:  # the cluster could not be reached or was lost; files that fail to read are findings
+        if engine != "dask":
+            raise
+        raise _fail(f"--engine dask: {exc}") from None
+
+
+def _audit(
+    files: list[str], settings: Config, engine: str, scheduler: str | None, partition_size: int | None, quiet: bool
+) -> Report:
+    """The discovered pages, both phases, with a progress bar where it helps."""
     with progress(len(files), enabled=not quiet) as bar:
-        for path in files:
-            report.files.append(auditor.audit_path(path))
-            bar.advance()
-    auditor.audit_site(report.files)
-    return report
+        return Report(list(_results(files, settings, engine, scheduler, partition_size, bar.advance)), config=settings)
 
 
 def _emit(report: Report, fmt: str, output_file: Path | None, statistics: bool, quiet: bool) -> None:

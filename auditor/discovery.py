@@ -4,19 +4,23 @@ Folders are walked recursively for Markdown and HTML files. `.git`,
 `node_modules` and the config's excludes are skipped, and every `.gitignore`
 met on the way down is honoured for the folder it sits in. A file named
 explicitly on the command line is always audited. The result is sorted, so
-output order never depends on the file system.
+output order never depends on the file system. A WARC file (a web crawl) is
+audited when named explicitly; `sources` turns it into one page per HTML
+response, in record order.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pathspec
 
+from auditor import warc
 from auditor.config import Config
 from auditor.parsing import format_of
+from auditor.sources import PageSource
 
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", "node_modules", ".auditor_cache", "__pycache__", ".venv"})
 
@@ -83,3 +87,17 @@ def _walk(root: Path, config: Config) -> Iterable[str]:
                 and not _ignored(resolved, False, specs)
             ):
                 yield entry.path
+
+
+def sources(paths: Iterable[str]) -> Iterator[PageSource]:
+    """The pages of discovered paths, in order: a file is one page, a WARC each of its HTML responses."""
+    for path in paths:
+        if warc.is_warc(path):
+            yield from warc.pages(path)
+        else:
+            yield PageSource(path)
+
+
+def looks_across_pages(paths: list[str]) -> bool:
+    """Whether a run of these paths audits more than one page, so that site rules apply."""
+    return len(paths) > 1 or any(warc.is_warc(path) for path in paths)

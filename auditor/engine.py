@@ -8,7 +8,8 @@ check and the run goes on with the other files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import Any
@@ -22,6 +23,9 @@ from auditor.models import Finding, Page
 from auditor.parsing import format_of, parse_page
 from auditor.registry import Context, Hit, RegisteredRule, Registry, Rule, SiteRule
 from auditor.sources import PageSource
+
+# A record of the site phase: (rule code, group key, value).
+SiteRecord = tuple[str, Hashable, Any]
 
 
 @dataclass
@@ -54,6 +58,7 @@ class Auditor:
         content = [r for r in registry if r.check.name != IO.name]
         self._rules = [r for r in content if not issubclass(r.rule, SiteRule)]
         self._site_rules = [r for r in content if issubclass(r.rule, SiteRule)] if site else []
+        self._contexts: dict[str, Context] = {}
 
     def audit_path(self, path: str) -> FileResult:
         return self.audit_source(PageSource(path))
@@ -100,29 +105,84 @@ class Auditor:
         return result
 
     def audit_site(self, results: list[FileResult]) -> None:
-        """The site phase: each site rule looks across the signatures of all pages.
+        """The site phase in this process: the site rules' chain of group-bys over all pages.
 
-        Its findings join the findings of their pages, which stay sorted; the
-        signatures are dropped afterwards, since nothing else needs them.
+        The same map/reduce steps a distributed engine runs (`site_keys`,
+        `site_reduce`, `finish`), with each group-by a dict. Site findings
+        join the findings of their pages, which stay sorted; the signatures
+        are dropped afterwards, since nothing else needs them.
         """
-        by_path = {result.path: result for result in results}
-        for registered in self._site_rules:
-            signatures = {r.path: r.signatures[registered.code] for r in results if registered.code in r.signatures}
-            if len(signatures) < 2:
-                continue
-            for path, hit in registered.rule().check_site(signatures, self._context(registered)):
-                result = by_path[path]
-                finding = self._finding(registered, path, hit)
-                if result.suppressions is None or not result.suppressions.hides(finding):
-                    result.findings.append(finding)
+        found: dict[str, list[Finding]] = defaultdict(list)
+        carried: list[SiteRecord] = []
+        for step in range(self.site_steps):
+            groups: dict[tuple[str, Hashable], list[Any]] = defaultdict(list)
+            for result in results:
+                for code, key, value in self.site_keys(result, step):
+                    groups[code, key].append(value)
+            for code, key, value in carried:
+                groups[code, key].append(value)
+            carried = []
+            for (code, key), values in groups.items():
+                records, findings = self.site_reduce(code, step, key, values)
+                carried.extend(records)
+                for path, finding in findings:
+                    found[path].append(finding)
         for result in results:
-            result.findings.sort(key=Finding.sort_key)
-            result.signatures.clear()
-            result.suppressions = None
+            self.finish(result, found.get(result.path, ()))
+
+    @property
+    def site_steps(self) -> int:
+        """How many group-bys the site phase takes: the longest chain of the site rules run."""
+        return max((registered.rule.steps for registered in self._site_rules), default=0)
+
+    def site_keys(self, result: FileResult, step: int) -> list[SiteRecord]:
+        """What a page sends into group-by `step` of the site phase: `(rule code, key, value)` records."""
+        records: list[SiteRecord] = []
+        for registered in self._site_rules:
+            signature = result.signatures.get(registered.code)
+            if signature is None or step >= registered.rule.steps:
+                continue
+            rule = registered.rule()
+            assert isinstance(rule, SiteRule)
+            for key, value in rule.keys(step, result.path, signature, self._context(registered)):
+                records.append((registered.code, key, value))
+        return records
+
+    def site_reduce(
+        self, code: str, step: int, key: Hashable, values: list[Any]
+    ) -> tuple[list[SiteRecord], list[tuple[str, Finding]]]:
+        """One group of group-by `step` of a site rule: records for the next group-by, or, in the rule's
+        last step, its findings `(path, Finding)` (not yet checked against the page's suppressions)."""
+        registered = self.registry.rules[code]
+        rule = registered.rule()
+        assert isinstance(rule, SiteRule)
+        out = rule.reduce(step, key, values, self._context(registered))
+        if step < rule.steps - 1:
+            return [(code, next_key, value) for next_key, value in out], []
+        return [], [(path, self._finding(registered, path, hit)) for path, hit in out]
+
+    @staticmethod
+    def finish(result: FileResult, site_findings: Iterable[Finding]) -> FileResult:
+        """A page's result with its site findings, minus those its disable comments hide, sorted."""
+        hidden = result.suppressions
+        kept = [f for f in site_findings if hidden is None or not hidden.hides(f)]
+        # The order site findings arrive in depends on the engine; sort them on every field first.
+        kept.sort(key=lambda f: (*f.sort_key(), f.evidence, f.severity.rank, f.end_line, f.end_column))
+        result.findings.extend(kept)
+        result.findings.sort(key=Finding.sort_key)
+        result.signatures.clear()
+        result.suppressions = None
+        return result
 
     def _context(self, registered: RegisteredRule) -> Context:
-        options = {**registered.rule.options, **self.config.options.get(registered.code, {})}
-        return Context(options, self.config.watch_terms, self.config.allow_terms)
+        # Made once per rule: the site phase asks for it once per group, and groups run to millions.
+        context = self._contexts.get(registered.code)
+        if context is None:
+            options = {**registered.rule.options, **self.config.options.get(registered.code, {})}
+            context = self._contexts[registered.code] = Context(
+                options, self.config.watch_terms, self.config.allow_terms
+            )
+        return context
 
     def _run_rule(self, registered: RegisteredRule, page: Page) -> Iterable[Finding]:
         for hit in registered.rule().check(page, self._context(registered)):

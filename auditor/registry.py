@@ -23,7 +23,7 @@ from __future__ import annotations
 import inspect
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import PackageNotFoundError, entry_points, metadata
@@ -81,17 +81,28 @@ class Rule:
 
 
 class SiteRule(Rule):
-    """A rule that looks across all the pages of a run (a site), in two phases.
+    """A rule that looks across all the pages of a run (a site), as a chain of group-bys.
 
     `signature(page, context)` runs where the page is parsed (a worker) and
     reduces it to a small picklable value, a few KB at most; it returns None
-    when the page has nothing for this rule. `check_site(signatures, context)`
-    runs once in the parent over the signatures of every page, keyed by path,
-    and yields (path, Hit) pairs. It must never compare all pairs: group by a
-    key, or band MinHash signatures, so the cost grows with the number of
-    pages, not its square. Site rules run only when a run audits more than
-    one page.
+    when the page has nothing for this rule. The rest is map/reduce, so any
+    engine can run it, in one process or on a cluster:
+
+    - `keys(step, path, signature, context)` maps a page's signature to the
+      records `(key, value)` it sends into group-by number `step` (0 first);
+    - `reduce(step, key, values, context)` gets one group (every value sent
+      under `key`, in no particular order) and yields `(key, value)` records
+      for group-by `step + 1`, or, in the last step (`steps - 1`), the
+      `(path, Hit)` pairs the rule reports.
+
+    Keys and values must be picklable, and keys hashable and the same in
+    every process (no `hash()` of a str). Nothing may compare all pairs of
+    pages: group by a key, or band MinHash signatures, so the cost grows with
+    the number of pages, not its square. Site rules run only when a run
+    audits more than one page.
     """
+
+    steps: ClassVar[int] = 1  # group-bys in the chain
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         return ()
@@ -99,7 +110,10 @@ class SiteRule(Rule):
     def signature(self, page: Page, context: Context) -> Any:
         raise NotImplementedError
 
-    def check_site(self, signatures: Mapping[str, Any], context: Context) -> Iterable[tuple[str, Hit]]:
+    def keys(self, step: int, path: str, signature: Any, context: Context) -> Iterable[tuple[Hashable, Any]]:
+        raise NotImplementedError
+
+    def reduce(self, step: int, key: Hashable, values: list[Any], context: Context) -> Iterable[tuple[Any, Any]]:
         raise NotImplementedError
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from auditor.engine import FileResult
 from auditor.report import Report
 from auditor.reporters import (
     concise,
@@ -35,6 +36,9 @@ FORMATS: dict[str, Renderer] = {
     "rdjson": rdjson.render,
     "html": html.render,
 }
+
+# Formats that can be written page by page as results arrive, for runs too large to hold in one report.
+STREAMED: dict[str, Callable[[FileResult, TextIO], None]] = {"json-lines": json_lines.render_page}
 
 # The formats that end with a summary line, rendered without it for `--quiet`;
 # the others are nothing but findings already.

@@ -238,7 +238,8 @@ class TitleTermInHeadings(Rule):
         generic = _generic_words()
         heading_terms = [block_terms(h) for h in headings]
         best: tuple[int, int, Term] | None = None
-        for term in terms_of_text(page.title):
+        # In sorted order, so that a tie goes the same way in every process (sets follow the hash seed).
+        for term in sorted(terms_of_text(page.title)):
             if all(w in generic or is_lone_han(w) for w in term) or _allowed(term, allow):
                 continue
             covered = sum(1 for terms in heading_terms if term in terms)

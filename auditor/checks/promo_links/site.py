@@ -2,14 +2,13 @@
 
 A site rule (see `auditor.registry.SiteRule`): each page is reduced in the
 worker to its few promo-ish destinations (a shop-like site, a shortener, a
-referral code, a messaging account) with where each is linked; the parent
-groups the pages by destination, never comparing pages in pairs.
+referral code, a messaging account) with where each is linked; the site
+phase groups the pages by destination, never comparing pages in pairs.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from typing import Any, ClassVar, NamedTuple
 
 from auditor.models import Link, Page, Severity
@@ -196,33 +195,36 @@ class PromoAcrossSite(SiteRule):
     def signature(self, page: Page, context: Context) -> tuple[Carrier, ...] | None:
         return _carriers(page, context) or None
 
-    def check_site(self, signatures: Mapping[str, Any], context: Context) -> Iterator[tuple[str, Hit]]:
+    def keys(self, step: int, path: str, signature: tuple[Carrier, ...], context: Context) -> list[tuple[Any, Any]]:
+        # One group-by: the pages of a destination.
+        return [((carrier.family, carrier.key), (path, carrier)) for carrier in signature]
+
+    def reduce(
+        self, step: int, key: Hashable, values: list[tuple[str, Carrier]], context: Context
+    ) -> Iterator[tuple[str, Hit]]:
         options = context.options
-        groups: dict[tuple[str, str], list[tuple[str, Carrier]]] = defaultdict(list)
-        for path in sorted(signatures):
-            for carrier in signatures[path]:
-                groups[carrier.family, carrier.key].append((path, carrier))
-        for (family, key), members in sorted(groups.items()):
-            if len(members) < options["min_pages"]:
-                continue
-            graded = self._grade(family, members, options)
-            if graded is None:
-                continue
-            severity, why = graded
-            paths = [path for path, _carrier in members]
-            for path, carrier in members:
-                subject, advice = _subject(family, key, carrier.text)
-                hit = Hit(
-                    carrier.line,
-                    carrier.column,
-                    f"{subject[:1].upper()}{subject[1:]} on {len(members)} pages of the site ({why}); {advice}",
-                    f"{key} on {len(members)} pages; also {_others(paths, path)}",
-                    carrier.end_line,
-                    carrier.end_column,
-                    severity,
-                    group=key,
-                )
-                yield path, hit
+        if len(values) < options["min_pages"]:
+            return
+        family, destination = key  # type: ignore[misc]
+        members = sorted(values, key=lambda member: member[0])
+        graded = self._grade(family, members, options)
+        if graded is None:
+            return
+        severity, why = graded
+        paths = [path for path, _carrier in members]
+        for path, carrier in members:
+            subject, advice = _subject(family, destination, carrier.text)
+            hit = Hit(
+                carrier.line,
+                carrier.column,
+                f"{subject[:1].upper()}{subject[1:]} on {len(members)} pages of the site ({why}); {advice}",
+                f"{destination} on {len(members)} pages; also {_others(paths, path)}",
+                carrier.end_line,
+                carrier.end_column,
+                severity,
+                group=destination,
+            )
+            yield path, hit
 
     @staticmethod
     def _grade(

@@ -2,9 +2,10 @@
 
 Both rules are site rules (see `auditor.registry.SiteRule`): each page is
 reduced in the worker to a small signature (its normalised heading skeleton;
-a MinHash of its word shingles), and the parent looks across the signatures
-by grouping (one bucket per skeleton) or by MinHash LSH banding, never by
-comparing all pairs.
+a MinHash of its word shingles), and the site phase looks across them by
+group-bys, never by comparing all pairs: TS201 groups pages by skeleton;
+TS202 groups them by MinHash LSH band (each bucket gives candidate pairs),
+then verifies each candidate pair with both signatures.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from hashlib import blake2b
 from typing import Any, ClassVar
@@ -237,47 +238,50 @@ class SkeletonCluster(SiteRule):
     def signature(self, page: Page, context: Context) -> _Skeleton | None:
         return _skeleton(page, context.options["min_headings"])
 
-    def check_site(self, signatures: Mapping[str, Any], context: Context) -> Iterator[tuple[str, Hit]]:
+    def keys(self, step: int, path: str, signature: _Skeleton, context: Context) -> list[tuple[str, Any]]:
+        # One group-by: the pages of a skeleton.
+        return [(signature.key, (path, signature))]
+
+    def reduce(
+        self, step: int, key: Hashable, values: list[tuple[str, _Skeleton]], context: Context
+    ) -> Iterator[tuple[str, Hit]]:
         options = context.options
-        clusters: dict[str, list[str]] = defaultdict(list)
-        for path in sorted(signatures):
-            clusters[signatures[path].key].append(path)
-        for key, paths in sorted(clusters.items(), key=lambda item: item[1][0]):
-            if len(paths) < options["min_cluster"]:
-                continue
-            members = [signatures[p] for p in paths]
-            headings = len(members[0].bodies)
-            slots = members[0].slots
-            stock = _stock_sections(members)
-            templated = slots >= 2 and slots >= options["slot_share"] * headings
-            filler = stock >= 1 and stock >= options["filler_share"] * headings
-            if templated and len(paths) >= options["error_cluster"]:
-                severity, kind = Severity.ERROR, "a keyword template"
-            elif templated or filler:
-                severity, kind = Severity.WARNING, "a keyword template" if templated else "stock filler"
-            else:
-                severity, kind = Severity.INFO, "a shared layout"
-            outline = " / ".join(name.replace(_SLOT, "{K}") for name in key.split("\n"))
-            for path in paths:
-                me = signatures[path]
-                others = [p for p in paths if p != path][:2]
-                yield (
-                    path,
-                    Hit(
-                        line=me.line,
-                        column=me.column,
-                        severity=severity,
-                        message=(
-                            f"{len(paths)} pages share this heading skeleton ({kind}); "
-                            "write sections about what this page has to say, or merge the pages"
-                        ),
-                        evidence=(
-                            f"skeleton: {outline}; keyword ‘{me.keyword}’ in {slots} of {headings} headings; "
-                            f"same text under {stock} of {headings} headings; also {', '.join(others)}"
-                        ),
-                        group=outline,
+        if len(values) < options["min_cluster"]:
+            return
+        members = sorted(values, key=lambda member: member[0])
+        paths = [path for path, _skeleton in members]
+        skeletons = [skeleton for _path, skeleton in members]
+        headings = len(skeletons[0].bodies)
+        slots = skeletons[0].slots
+        stock = _stock_sections(skeletons)
+        templated = slots >= 2 and slots >= options["slot_share"] * headings
+        filler = stock >= 1 and stock >= options["filler_share"] * headings
+        if templated and len(paths) >= options["error_cluster"]:
+            severity, kind = Severity.ERROR, "a keyword template"
+        elif templated or filler:
+            severity, kind = Severity.WARNING, "a keyword template" if templated else "stock filler"
+        else:
+            severity, kind = Severity.INFO, "a shared layout"
+        outline = " / ".join(name.replace(_SLOT, "{K}") for name in str(key).split("\n"))
+        for path, me in members:
+            others = [p for p in paths if p != path][:2]
+            yield (
+                path,
+                Hit(
+                    line=me.line,
+                    column=me.column,
+                    severity=severity,
+                    message=(
+                        f"{len(paths)} pages share this heading skeleton ({kind}); "
+                        "write sections about what this page has to say, or merge the pages"
                     ),
-                )
+                    evidence=(
+                        f"skeleton: {outline}; keyword ‘{me.keyword}’ in {slots} of {headings} headings; "
+                        f"same text under {stock} of {headings} headings; also {', '.join(others)}"
+                    ),
+                    group=outline,
+                ),
+            )
 
 
 # --- TS202 -------------------------------------------------------------------
@@ -346,23 +350,19 @@ def _shingle_signature(page: Page, min_words: int) -> _Shingles | None:
     return _Shingles(len(everything), _minhash(everything), hashes, counts, blocks[0].line, blocks[0].column)
 
 
-def _candidate_pairs(order: list[str], signatures: Mapping[str, _Shingles]) -> set[tuple[int, int]]:
-    """Pairs of pages that share at least one LSH band: per band, each page of a bucket is paired with
-    the bucket's first page and with the page before it, so a bucket of n pages gives under 2n pairs."""
-    pairs: set[tuple[int, int]] = set()
-    for band in range(_BANDS):
-        first: dict[int, int] = {}
-        last: dict[int, int] = {}
-        for i, path in enumerate(order):
-            rows = signatures[path].minhash[band * _ROWS : (band + 1) * _ROWS]
-            key = zlib.crc32(rows.tobytes())
-            if key in first:
-                pairs.add((first[key], i))
-                pairs.add((last[key], i))
-            else:
-                first[key] = i
-            last[key] = i
-    return {(a, b) for a, b in pairs if a != b}
+def _band_keys(signature: _Shingles) -> list[tuple[str, int, int]]:
+    """The LSH bucket of each band of the MinHash: pages that share one are candidate near-copies."""
+    return [
+        ("band", band, zlib.crc32(signature.minhash[band * _ROWS : (band + 1) * _ROWS].tobytes()))
+        for band in range(_BANDS)
+    ]
+
+
+def _bucket_pairs(paths: list[str]) -> set[tuple[str, str]]:
+    """Candidate pairs of one bucket: each page is paired with the bucket's first page and with the page
+    before it (in path order), so a bucket of n pages gives under 2n pairs."""
+    ordered = sorted(set(paths))
+    return {(a, b) for i, b in enumerate(ordered[1:], 1) for a in (ordered[0], ordered[i - 1])}
 
 
 def _agreement(a: _Shingles, b: _Shingles) -> float:
@@ -388,12 +388,12 @@ def _similarity(a: _Shingles, b: _Shingles, layout: set[int]) -> float:
 
 
 class _Groups:
-    """Union-find over page indexes, for the size of each group of near-copies."""
+    """Union-find over pages, for the size of each group of near-copies."""
 
     def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
+        self.parent: dict[str, str] = {}
 
-    def find(self, i: int) -> int:
+    def find(self, i: str) -> str:
         root = i
         while self.parent.get(root, root) != root:
             root = self.parent[root]
@@ -401,7 +401,7 @@ class _Groups:
             self.parent[i], i = root, self.parent.get(i, i)
         return root
 
-    def join(self, a: int, b: int) -> None:
+    def join(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
@@ -463,54 +463,95 @@ class NearDuplicate(SiteRule):
     def signature(self, page: Page, context: Context) -> _Shingles | None:
         return _shingle_signature(page, context.options["min_words"])
 
-    def check_site(self, signatures: Mapping[str, Any], context: Context) -> Iterable[tuple[str, Hit]]:
+    # Four group-bys: LSH buckets and shared blocks; each page with its candidate pairs and layout blocks;
+    # each candidate pair with both signatures, verified; the near-copy edges, joined into groups.
+    steps = 4
+
+    def keys(self, step: int, path: str, signature: _Shingles, context: Context) -> list[tuple[Hashable, Any]]:
+        if step == 0:
+            blocks = [(("block", h), path) for h in sorted(set(signature.blocks))]
+            return [(key, path) for key in _band_keys(signature)] + blocks
+        if step == 1:
+            return [(path, ("signature", signature))]
+        return []
+
+    def reduce(self, step: int, key: Hashable, values: list[Any], context: Context) -> Iterable[tuple[Any, Any]]:
         options = context.options
-        order = sorted(signatures)
-        sigs = [signatures[p] for p in order]
-        # Raw MinHash similarity first (never below the layout-free one), then the
-        # layout counts, only for the blocks of pages that are still candidates.
-        pairs = [
-            (a, b)
-            for a, b in sorted(_candidate_pairs(order, signatures))
-            if _agreement(sigs[a], sigs[b]) >= options["min_similarity"]
-        ]
-        if not pairs:
+        if step == 0:
+            if key[0] == "band":  # type: ignore[index]
+                for a, b in sorted(_bucket_pairs(values)):
+                    yield a, ("pair", a, b)
+                    yield b, ("pair", a, b)
+            elif len(set(values)) >= options["layout_pages"]:  # a block on many pages is layout
+                for path in sorted(set(values)):
+                    yield path, ("layout", key[1])  # type: ignore[index]
+        elif step == 1:
+            yield from self._pairs_of_page(str(key), values)
+        elif step == 2:
+            yield from self._verify(key, values, options)  # type: ignore[arg-type]
+        else:
+            yield from self._groups(values, options)
+
+    @staticmethod
+    def _pairs_of_page(path: str, values: list[Any]) -> Iterator[tuple[tuple[str, str], Any]]:
+        """A page's signature sent to each of its candidate pairs, with the page's layout blocks."""
+        signature = next((v[1] for v in values if v[0] == "signature"), None)
+        if signature is None:
             return
-        wanted = {h for pair in pairs for i in pair for h in sigs[i].blocks}
-        spread: Counter[int] = Counter()
-        for sig in sigs:
-            spread.update({h for h in sig.blocks if h in wanted})
-        layout = {h for h, n in spread.items() if n >= options["layout_pages"]}
-        best: dict[int, tuple[float, int]] = {}
+        layout = frozenset(v[1] for v in values if v[0] == "layout")
+        for pair in sorted({(v[1], v[2]) for v in values if v[0] == "pair"}):
+            yield pair, (path, signature, layout)
+
+    @staticmethod
+    def _verify(
+        pair: tuple[str, str], values: list[tuple[str, _Shingles, frozenset[int]]], options: Mapping[str, Any]
+    ) -> Iterator[tuple[str, Any]]:
+        """A candidate pair kept when it is a near-copy: raw MinHash similarity first (never below the
+        layout-free one), then the similarity without the layout blocks both carry."""
+        sides = {path: (signature, layout) for path, signature, layout in values}
+        (a, b), min_similarity = pair, options["min_similarity"]
+        if a not in sides or b not in sides:
+            return
+        (sig_a, layout_a), (sig_b, layout_b) = sides[a], sides[b]
+        if _agreement(sig_a, sig_b) < min_similarity:
+            return
+        similarity = _similarity(sig_a, sig_b, layout_a | layout_b)
+        if similarity >= min_similarity:
+            # One group for all the near-copy edges of the site: only pairs that passed, not pages.
+            yield "edges", (a, b, similarity, (sig_a.line, sig_a.column), (sig_b.line, sig_b.column))
+
+    @staticmethod
+    def _groups(edges: list[Any], options: Mapping[str, Any]) -> Iterator[tuple[str, Hit]]:
+        """Each page of a near-copy edge, reported with its closest copy and the size of its group."""
+        best: dict[str, tuple[float, str]] = {}
+        where: dict[str, tuple[int, int]] = {}
         strong = _Groups()
         groups = _Groups()
-        for a, b in pairs:
-            similarity = _similarity(sigs[a], sigs[b], layout)
-            if similarity < options["min_similarity"]:
-                continue
+        for a, b, similarity, where_a, where_b in edges:
+            where[a], where[b] = where_a, where_b
             groups.join(a, b)
             if similarity >= options["error_similarity"]:
                 strong.join(a, b)
             for me, other in ((a, b), (b, a)):
-                if me not in best or (similarity, -other) > (best[me][0], -best[me][1]):
+                if me not in best or similarity > best[me][0] or (similarity == best[me][0] and other < best[me][1]):
                     best[me] = (similarity, other)
-        sizes = Counter(groups.find(i) for i in best)
-        strong_sizes = Counter(strong.find(i) for i in best)
-        for i in sorted(best):
-            similarity, other = best[i]
-            size, strong_size = sizes[groups.find(i)], strong_sizes[strong.find(i)]
+        sizes = Counter(groups.find(p) for p in best)
+        strong_sizes = Counter(strong.find(p) for p in best)
+        for path in sorted(best):
+            similarity, other = best[path]
+            size, strong_size = sizes[groups.find(path)], strong_sizes[strong.find(path)]
             severity = Severity.ERROR if strong_size >= options["error_group"] else Severity.WARNING
             yield (
-                order[i],
+                path,
                 Hit(
-                    line=sigs[i].line,
-                    column=sigs[i].column,
+                    line=where[path][0],
+                    column=where[path][1],
                     severity=severity,
                     message=(
                         f"near-copy of another page (~{similarity:.0%} of the wording shared; "
                         f"{size} pages in this group); keep one page, or make each say what is its own"
                     ),
-                    evidence=f"{order[other]} (~{similarity:.0%} similar); {size} near-copies in all",
-                    group=order[groups.find(i)],  # the group's first page in path order
+                    evidence=f"{other} (~{similarity:.0%} similar); {size} near-copies in all",
+                    group=groups.find(path),  # the group's first page in path order
                 ),
             )
