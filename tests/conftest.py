@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import Config
+from auditor.config import Config, Limits
 from auditor.engine import Auditor
 from auditor.models import Finding
 from auditor.registry import default_registry
@@ -18,6 +18,14 @@ def audit(source: str, fmt: str = "markdown", path: str | None = None, **config:
     settings = Config(selected=frozenset(registry.rules), **config)  # type: ignore[arg-type]
     name = path or ("page.html" if fmt == "html" else "page.md")
     return Auditor(registry, settings).audit_text(name, source, fmt).findings
+
+
+def audit_file(data: bytes, fmt: str = "markdown", limits: dict[str, float] | None = None) -> list[Finding]:
+    """Findings for one page given as the bytes of its file, every rule selected, with these limits."""
+    registry = default_registry()
+    settings = Config(selected=frozenset(registry.rules), limits=Limits(**(limits or {})))
+    name = "page.html" if fmt == "html" else "page.md"
+    return Auditor(registry, settings).audit_bytes(name, data, fmt).findings
 
 
 def audit_site(pages: dict[str, str], **config: object) -> list[Finding]:

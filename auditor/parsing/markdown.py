@@ -13,7 +13,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from auditor.models import Block, Link
-from auditor.parsing.html import parse_html
+from auditor.parsing.html import DEFAULT_MAX_DEPTH, parse_html
+
+# markdown-it recurses once per level of nested quotes and lists; past this many
+# levels it stops reading the nested part (reported, see `nested_too_deep`).
+MARKDOWN_MAX_NESTING = 100
 
 _CONTAINERS = {
     "list_item_open": "list_item",
@@ -25,8 +29,8 @@ _CLOSERS = {name.replace("_open", "_close"): kind for name, kind in _CONTAINERS.
 
 
 @cache
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+def _parser(max_nesting: int) -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting}).enable(["table", "strikethrough"])
 
 
 @dataclass
@@ -34,14 +38,22 @@ class MarkdownContent:
     blocks: list[Block] = field(default_factory=list)
     code: list[Block] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    # HTML elements flattened past the depth limit, in raw HTML blocks.
+    flattened: int = 0
+    # The nesting limit markdown-it stopped at, when quotes or lists went deeper (their inside was not read).
+    nesting_cut: int = 0
 
 
-def parse_markdown(source: str) -> MarkdownContent:
+def parse_markdown(source: str, max_depth: int = DEFAULT_MAX_DEPTH) -> MarkdownContent:
     content = MarkdownContent()
     lines = source.split("\n")
     containers: list[str] = []
     heading_level = 0
-    for token in _parser().parse(source):
+    nesting = min(max_depth or MARKDOWN_MAX_NESTING, MARKDOWN_MAX_NESTING)
+    tokens = _parser(nesting).parse(source)
+    if any(token.level >= nesting - 1 for token in tokens):
+        content.nesting_cut = nesting
+    for token in tokens:
         if token.type in _CONTAINERS:
             containers.append(_CONTAINERS[token.type])
         elif token.type in _CLOSERS and containers:
@@ -53,7 +65,8 @@ def parse_markdown(source: str) -> MarkdownContent:
         elif token.type in ("fence", "code_block") and token.map:
             content.code.append(Block("code", token.content, token.map[0] + 1))
         elif token.type == "html_block" and token.map:
-            fragment = parse_html(token.content, line_offset=token.map[0], fragment=True)
+            fragment = parse_html(token.content, line_offset=token.map[0], fragment=True, max_depth=max_depth)
+            content.flattened += fragment.flattened
             for block in fragment.blocks:
                 if heading_level:
                     block.kind, block.level = "heading", heading_level
