@@ -5,6 +5,12 @@ Folders are walked recursively for Markdown and HTML files. `.git`,
 met on the way down is honoured for the folder it sits in. A file named
 explicitly on the command line is always audited. The result is sorted, so
 output order never depends on the file system.
+
+What cannot be walked is handed on, for the engine to report rather than
+skip in silence: a folder that cannot be listed is returned as if it were a
+page, and so is anything with a page's name that is not a plain file (a
+broken symlink, a symlink loop, a FIFO). Symlinked folders are not followed,
+so a symlink loop among folders cannot trap the walk.
 """
 
 from __future__ import annotations
@@ -28,6 +34,14 @@ def _gitignore(folder: Path) -> pathspec.PathSpec | None:
     except OSError:
         return None
     return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _real(path: Path) -> Path:
+    """The resolved path, or the absolute one when it cannot be resolved (a symlink loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return path.absolute()
 
 
 def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
@@ -54,7 +68,7 @@ def discover(paths: Iterable[str], config: Config) -> list[str]:
 
 def _walk(root: Path, config: Config) -> Iterable[str]:
     inherited: list[tuple[Path, pathspec.PathSpec]] = []
-    for ancestor in reversed(root.resolve().parents):
+    for ancestor in reversed(_real(root).parents):
         spec = _gitignore(ancestor)
         if spec is not None:
             inherited.append((ancestor, spec))
@@ -63,23 +77,26 @@ def _walk(root: Path, config: Config) -> Iterable[str]:
         folder, specs = stack.pop()
         own = _gitignore(folder)
         if own is not None:
-            specs = [*specs, (folder.resolve(), own)]
+            specs = [*specs, (_real(folder), own)]
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError:
+            yield str(folder)  # the engine reports why it cannot be listed
             continue
         for entry in entries:
             path = Path(entry.path)
-            resolved = path.resolve()
-            if entry.is_dir(follow_symlinks=False):
+            if _is_dir(entry):
                 if entry.name in ALWAYS_SKIPPED or config.excluded(entry.path):
                     continue
-                if not _ignored(resolved, True, specs):
+                if not _ignored(_real(path), True, specs):
                     stack.append((path, specs))
-            elif (
-                entry.is_file()
-                and format_of(entry.name)
-                and not config.excluded(entry.path)
-                and not _ignored(resolved, False, specs)
-            ):
-                yield entry.path
+            elif format_of(entry.name) and not config.excluded(entry.path) and not _ignored(_real(path), False, specs):
+                yield entry.path  # a plain file, or something the engine will say it cannot read
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False

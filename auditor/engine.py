@@ -25,6 +25,7 @@ from auditor.parsing import format_of, parse_page
 from auditor.registry import Check, Context, Hit, RegisteredRule, Registry, Rule, SiteRule
 from auditor.sources import PageSource
 
+_BAD_NAME = "the file name is not valid UTF-8 (its bad bytes are shown as \\xNN); rename it in UTF-8"
 # Longest part of an exception's message quoted in an IO006 finding.
 _ERROR_QUOTE = 200
 
@@ -114,7 +115,7 @@ class Auditor:
     def _audit(self, path: str, source: str, fmt: str, notes: list[_Note]) -> FileResult:
         shown = printable_path(path)
         if shown != path:
-            notes.append(_Note(io.InvalidFileName, f"the file name is not valid UTF-8; it is shown as {shown!r}"))
+            notes.append(_Note(io.InvalidFileName, _BAD_NAME))
         selected = self.config.rules_for(path)
         try:
             page, front = parse_page(shown, source, fmt, self.limits.max_depth)
@@ -173,12 +174,18 @@ class Auditor:
         return findings
 
     def _within_limit(self, findings: list[Finding], path: str, selected: frozenset[str]) -> list[Finding]:
-        """At most `max-findings-per-file` findings, the most severe kept; the cut ones are counted by IO005."""
+        """At most `max-findings-per-file` findings, the most severe kept; the cut ones are counted by IO005.
+
+        The io findings about the page itself are always kept, beyond the limit.
+        """
         limit = self.limits.max_findings_per_file
         if not limit or len(findings) <= limit:
             return findings
-        ranked = sorted(findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
-        kept, cut = ranked[:limit], ranked[limit:]
+        own = [f for f in findings if f.check == io.CHECK.name]
+        ranked = sorted(
+            (f for f in findings if f.check != io.CHECK.name), key=lambda f: (-f.severity.rank, *f.sort_key())
+        )
+        kept, cut = own + ranked[:limit], ranked[limit:]
         counts = ", ".join(f"{code} ×{n:,}" for code, n in sorted(Counter(f.rule for f in cut).items()))
         message = (
             f"{len(cut):,} more findings were not listed (max-findings-per-file is {limit}; the most severe "
@@ -258,7 +265,7 @@ class Auditor:
         """The result of a page that was not audited, holding only its io findings."""
         shown = printable_path(path)
         if shown != path:
-            notes.append(_Note(io.InvalidFileName, f"the file name is not valid UTF-8; it is shown as {shown!r}"))
+            notes.append(_Note(io.InvalidFileName, _BAD_NAME))
         return FileResult(shown, fmt, "und", self._findings(path, notes, self.config.rules_for(path)))
 
     def _unreadable(self, path: str, fmt: str, reason: str) -> FileResult:

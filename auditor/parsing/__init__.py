@@ -53,11 +53,11 @@ def parse_page(path: str, source: str, fmt: str, max_depth: int = DEFAULT_MAX_DE
         flattened = md.flattened
         if md.nesting_cut:
             page.cut.append(
-                f"quotes or lists nest {md.nesting_cut} levels deep or more; what is nested deeper was not read"
+                f"nests quotes or lists {md.nesting_cut} levels deep or more; what is nested deeper was not read"
             )
     if flattened:
         page.cut.append(
-            f"HTML elements nest deeper than {max_depth} levels; {flattened:,} elements below that depth were "
+            f"nests HTML elements deeper than {max_depth} levels; {flattened:,} elements below that depth were "
             "flattened into their ancestor (their text was still read)"
         )
     blocks = _without_template_tags(blocks)

@@ -87,6 +87,7 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
     first_line = token.map[0] + 1
     parts: list[str] = []
     link_stack: list[tuple[str, int]] = []  # href, index into parts where its text starts
+    finder = _Finder(lines, first_line, token.map[1])
     for child in token.children or []:
         if child.type == "text":
             parts.append(child.content)
@@ -99,16 +100,16 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
         elif child.type == "link_close" and link_stack:
             href, start = link_stack.pop()
             label = "".join(parts[start:]).strip()
-            line, column = _find(lines, first_line, token.map[1], href)
+            line, column = finder.find(href)
             content.links.append(Link(href, label, line, column, in_heading=kind == "heading"))
         elif child.type == "image":
             src = str(child.attrs.get("src", ""))
-            line, column = _find(lines, first_line, token.map[1], src)
+            line, column = finder.find(src)
             content.links.append(Link(src, child.content, line, column, in_heading=kind == "heading", is_image=True))
         elif child.type == "html_inline":
             fragment = parse_html(child.content, line_offset=first_line - 1, fragment=True)
             for link in fragment.links:
-                link.line, link.column = _find(lines, first_line, token.map[1], link.url)
+                link.line, link.column = finder.find(link.url)
                 link.in_heading = kind == "heading"
             content.links.extend(fragment.links)
             if child.content.lower().startswith("<br"):
@@ -119,11 +120,30 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
         content.blocks.append(Block(kind, text, first_line, column, level))
 
 
-def _find(lines: list[str], first: int, last: int, needle: str) -> tuple[int, int]:
-    """Line and column of `needle` within source lines first..last (1-based, inclusive)."""
-    if needle:
-        for lineno in range(first, min(last, len(lines)) + 1):
-            column = lines[lineno - 1].find(needle)
-            if column >= 0:
-                return lineno, column + 1
-    return first, 1
+# How far past the previous link of a run the next link's URL is looked for. Links come
+# in order, so the search goes on from there and stays linear; without a bound, a page
+# with 200,000 links that cannot be found (their URLs normalised) would be rescanned for each.
+_SEARCH_REACH = 8192
+
+
+class _Finder:
+    """Line and column of each link's URL within source lines first..last (1-based), in order."""
+
+    def __init__(self, lines: list[str], first: int, last: int) -> None:
+        self.lines, self.first, self.last = lines, first, min(last, len(lines))
+        self.line, self.column = first, 0  # where the previous URL was found (column 0-based)
+
+    def find(self, needle: str) -> tuple[int, int]:
+        if needle:
+            reach, start = _SEARCH_REACH, self.column
+            for lineno in range(self.line, self.last + 1):
+                text = self.lines[lineno - 1]
+                column = text.find(needle, start, start + reach + len(needle))
+                if column >= 0:
+                    self.line, self.column = lineno, column
+                    return lineno, column + 1
+                reach -= len(text) - start + 1
+                if reach <= 0:
+                    break
+                start = 0
+        return self.first, 1

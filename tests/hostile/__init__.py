@@ -47,7 +47,7 @@ def _write(tree: HostileTree, name: str, data: bytes, why: str) -> None:
 
 
 def nested_html(depth: int) -> bytes:
-    return (b"<html><body>" + b"<div>" * depth + b"<p>deep text</p>" + b"</div>" * depth + b"</body></html>\n")
+    return b"<html><body>" + b"<div>" * depth + b"<p>deep text</p>" + b"</div>" * depth + b"</body></html>\n"
 
 
 def many_links(count: int) -> bytes:
@@ -94,7 +94,7 @@ def build(root: Path, big: bool = True) -> HostileTree:
         b"<p>" + b"".join(b'<a href="https://t.me/shop%d">go</a> ' % i for i in range(200_000)) + b"</p>",
         "200,000 links on one line",
     )
-    _write(tree, "bad-yaml.md", b"---\ntitle: \"unclosed\n  - : [\n---\n\nBody.\n", "invalid YAML front matter")
+    _write(tree, "bad-yaml.md", b'---\ntitle: "unclosed\n  - : [\n---\n\nBody.\n', "invalid YAML front matter")
     _write(tree, "bad-toml.md", b"+++\ntitle = = 3\n+++\n\nBody.\n", "invalid TOML front matter")
     _write(tree, "yaml-bomb.md", yaml_bomb(), "a YAML alias bomb")
     _write(tree, "yaml-deep.md", b"---\nx: " + b"[" * 50_000 + b"\n---\n\nBody.\n", "YAML nested 50,000 levels")
@@ -133,4 +133,3 @@ def build(root: Path, big: bool = True) -> HostileTree:
     except (OSError, UnicodeError) as exc:
         tree.skipped[repr(raw_name)] = f"the file system refused the name: {exc}"
     return tree
-
