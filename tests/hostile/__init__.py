@@ -1,8 +1,8 @@
 """A folder of hostile input: every kind of bad file issue 6 lists, built on demand.
 
 `build(folder)` writes the cases into `folder` and returns, for each page the
-audit should report, its path relative to `folder` (as `os.fsdecode` spells
-it) and what makes it hostile. Some cases need the file system's help (a
+audit should report, its path relative to `folder` (as reports print it) and
+what makes it hostile, with the io rules it must get under the default limits. Some cases need the file system's help (a
 folder without permission, a file name that is not UTF-8); where the file
 system or the user (root reads everything) does not allow one, it is left out
 and `skipped` says why.
@@ -29,8 +29,9 @@ CHINESE = "我们在小公寓和三层住宅里测试了这台路由器两周。
 @dataclass
 class HostileTree:
     root: Path
-    # Relative path (fsdecoded) -> why the page is hostile; each should get one report entry.
-    pages: dict[str, str] = field(default_factory=dict)
+    # Relative path, as reports print it -> (why the page is hostile, the io rules it must get).
+    # Each should get one report entry.
+    pages: dict[str, tuple[str, set[str]]] = field(default_factory=dict)
     # Cases the platform did not allow, with the reason.
     skipped: dict[str, str] = field(default_factory=dict)
     # Folders that were made unreadable, to give their permission back after the run.
@@ -41,13 +42,14 @@ class HostileTree:
             folder.chmod(0o755)
 
 
-def _write(tree: HostileTree, name: str, data: bytes, why: str) -> None:
+def _write(tree: HostileTree, name: str, data: bytes, why: str, *codes: str) -> None:
     (tree.root / name).write_bytes(data)
-    tree.pages[name] = why
+    tree.pages[name] = (why, set(codes))
 
 
 def nested_html(depth: int) -> bytes:
-    return b"<html><body>" + b"<div>" * depth + b"<p>deep text</p>" + b"</div>" * depth + b"</body></html>\n"
+    """`depth` nested <b> elements around a paragraph: 700 KB for 100,000 levels, under the default size limit."""
+    return b"<html><body>" + b"<b>" * depth + b"<p>deep text</p>" + b"</b>" * depth + b"</body></html>\n"
 
 
 def many_links(count: int) -> bytes:
@@ -67,69 +69,71 @@ def build(root: Path, big: bool = True) -> HostileTree:
     """Write every hostile case into `root` (made if missing). `big=False` leaves out the 50 MB page."""
     root.mkdir(parents=True, exist_ok=True)
     tree = HostileTree(root)
-    _write(tree, "binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "a PNG named .md")
-    bad_bytes = ("# Café notes\n\n" + ENGLISH).encode() + b"broken \xff\xfe\x80 bytes\n"
-    _write(tree, "invalid-utf8.md", bad_bytes, "bytes that are not UTF-8")
-    _write(tree, "utf16-no-bom.md", ("# Router review\n\n" + ENGLISH).encode("utf-16-le"), "UTF-16 without BOM")
-    _write(tree, "utf16be-no-bom.html", ("<p>" + ENGLISH + "</p>").encode("utf-16-be"), "UTF-16 BE without BOM")
     _write(
-        tree,
-        "mixed-encodings.md",
-        ("# 路由器测评\n\n" + CHINESE * 3).encode("utf-8") + CHINESE.encode("gbk") + ENGLISH.encode(),
-        "UTF-8 with a GBK paragraph",
+        tree, "binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "a PNG named .md", "IO001"
     )
-    _write(tree, "empty.md", b"", "zero bytes")
+    bad_bytes = ("# Café notes\n\n" + ENGLISH).encode() + b"broken \xff\xfe\x80 bytes\n"
+    _write(tree, "invalid-utf8.md", bad_bytes, "bytes that are not UTF-8", "IO007")
+    _write(tree, "utf16-no-bom.md", ("# Router review\n\n" + ENGLISH).encode("utf-16-le"), "UTF-16 LE, no BOM", "IO007")
+    _write(tree, "utf16be-no-bom.html", ("<p>" + ENGLISH + "</p>").encode("utf-16-be"), "UTF-16 BE, no BOM", "IO007")
+    mixed = ("# 路由器测评\n\n" + CHINESE * 3).encode("utf-8") + CHINESE.encode("gbk") + ENGLISH.encode()
+    _write(tree, "mixed-encodings.md", mixed, "UTF-8 with a GBK paragraph", "IO007")
+    _write(
+        tree, "bom-then-garbage.md", codecs.BOM_UTF8 + b"# T\n\xff\xfe\xfd\n", "a UTF-8 BOM, then bad bytes", "IO007"
+    )
+    _write(tree, "empty.md", b"", "zero bytes", "IO008")
     _write(tree, "whitespace-only.md", b"\n \n\t\n", "only whitespace")
     if big:
-        _write(tree, "huge.md", ("# Huge\n\n" + ENGLISH * (50 * MB // len(ENGLISH))).encode(), "a 50 MB page")
-    _write(tree, "one-long-line.md", b"word " * (MB), "a single 5 MB line")
-    _write(tree, "deep.html", nested_html(100_000), "HTML nested 100,000 levels")
-    _write(tree, "deep-in-markdown.md", b"# Deep\n\n" + nested_html(100_000), "raw HTML nested 100,000 levels")
-    _write(tree, "deep-quotes.md", b"> " * 5_000 + b"quoted text\n", "Markdown quotes nested 5,000 levels")
-    _write(tree, "deep-lists.md", b"".join(b"  " * i + b"- item\n" for i in range(2_000)), "lists nested 2,000 levels")
-    _write(tree, "many-links.md", many_links(200_000), "200,000 links")
-    _write(
-        tree,
-        "many-links.html",
-        b"<p>" + b"".join(b'<a href="https://t.me/shop%d">go</a> ' % i for i in range(200_000)) + b"</p>",
-        "200,000 links on one line",
-    )
-    _write(tree, "bad-yaml.md", b'---\ntitle: "unclosed\n  - : [\n---\n\nBody.\n', "invalid YAML front matter")
-    _write(tree, "bad-toml.md", b"+++\ntitle = = 3\n+++\n\nBody.\n", "invalid TOML front matter")
-    _write(tree, "yaml-bomb.md", yaml_bomb(), "a YAML alias bomb")
-    _write(tree, "yaml-deep.md", b"---\nx: " + b"[" * 50_000 + b"\n---\n\nBody.\n", "YAML nested 50,000 levels")
+        _write(tree, "huge.md", ("# Huge\n\n" + ENGLISH * (50 * MB // len(ENGLISH))).encode(), "a 50 MB page", "IO003")
+    _write(tree, "one-long-line.md", b"word " * MB, "a single 5 MB line", "IO003")
+    _write(tree, "deep.html", nested_html(100_000), "HTML nested 100,000 levels", "IO004")
+    _write(tree, "deep-in-markdown.md", b"# Deep\n\n" + nested_html(100_000), "raw HTML 100,000 deep", "IO004")
+    _write(tree, "deep-quotes.md", b"> " * 5_000 + b"quoted text\n", "quotes nested 5,000 levels", "IO004")
+    deep_lists = b"".join(b"  " * i + b"- item\n" for i in range(500))
+    _write(tree, "deep-lists.md", deep_lists, "lists nested 500 levels", "IO004")
+    _write(tree, "many-links.md", many_links(200_000), "200,000 links", "IO003", "IO005")
+    one_line = b"<p>" + b"".join(b'<a href="https://t.me/shop%d">go</a> ' % i for i in range(200_000)) + b"</p>"
+    _write(tree, "many-links.html", one_line, "200,000 links on one line", "IO003", "IO005")
+    _write(tree, "bad-yaml.md", b'---\ntitle: "unclosed\n  - : [\n---\n\nBody.\n', "invalid YAML", "IO002")
+    _write(tree, "bad-toml.md", b"+++\ntitle = = 3\n+++\n\nBody.\n", "invalid TOML", "IO002")
+    _write(tree, "yaml-bomb.md", yaml_bomb(), "a YAML alias bomb", "IO002")
+    _write(tree, "yaml-deep.md", b"---\nx: " + b"[" * 50_000 + b"\n---\n\nBody.\n", "YAML nested 50,000 deep", "IO002")
     _write(tree, "unclosed-front-matter.md", b"---\ntitle: open\n" + b"x: y\n" * 1000, "front matter never closed")
     _write(tree, "template-tags.md", b"{%" * 200_000 + b"\n", "200,000 unclosed template tags")
     _write(tree, "nul-in-middle.md", ENGLISH.encode() * 200 + b"\x00" + ENGLISH.encode(), "a NUL byte deep inside")
-    _write(tree, "bom-then-garbage.md", codecs.BOM_UTF8 + b"# T\n\xff\xfe\xfd\n", "a UTF-8 BOM with bad bytes after it")
     _write(tree, "fake-charset.html", b'<meta charset="x-no-such">' + "<p>正文</p>".encode("gbk"), "an unknown charset")
 
     # A file that vanished: the link is still there, its target is gone.
     (tree.root / "vanished.md").symlink_to(tree.root / "gone-target.md")
-    tree.pages["vanished.md"] = "a dangling symlink (the file vanished)"
+    tree.pages["vanished.md"] = ("a dangling symlink (the file vanished)", {"IO001"})
     # Symlink loops: a file pair pointing at each other, and a folder pointing at its parent.
     (tree.root / "loop-a.md").symlink_to("loop-b.md")
     (tree.root / "loop-b.md").symlink_to("loop-a.md")
-    tree.pages["loop-a.md"] = "a symlink loop"
-    tree.pages["loop-b.md"] = "a symlink loop"
+    tree.pages["loop-a.md"] = ("a symlink loop", {"IO001"})
+    tree.pages["loop-b.md"] = ("a symlink loop", {"IO001"})
     (tree.root / "sub").mkdir()
-    _write(tree, "sub/ok.md", ("# Fine\n\n" + ENGLISH).encode(), "an ordinary page beside the loop")
+    _write(tree, "sub/ok.md", ("# Fine\n\n" + ENGLISH).encode(), "an ordinary page beside a folder loop")
     (tree.root / "sub" / "parent-loop").symlink_to("..", target_is_directory=True)
+    # A FIFO with a page's name: opening it would wait for a writer forever.
+    os.mkfifo(tree.root / "fifo.md")
+    tree.pages["fifo.md"] = ("a FIFO named .md", {"IO001"})
 
     locked = tree.root / "locked"
     locked.mkdir()
-    (locked / "secret.md").write_bytes(b"# Secret\n")
+    (locked / "secret.md").write_bytes(("# Secret\n\n" + ENGLISH).encode())
     locked.chmod(0)
     tree.locked.append(locked)
     if os.access(locked, os.R_OK):
-        tree.skipped["locked"] = "this user (root) can read a folder without permission"
-    tree.pages["locked"] = "a folder without read permission"
+        tree.skipped["locked"] = "this user (root) can list a folder without permission"
+        tree.pages["locked/secret.md"] = ("a page in a folder without permission, readable by root", set())
+    else:
+        tree.pages["locked"] = ("a folder without read permission", {"IO001"})
 
     raw_name = b"latin1-caf\xe9.md"
     try:
         with open(os.fsencode(tree.root) + b"/" + raw_name, "wb") as handle:
             handle.write(("# Café\n\n" + ENGLISH).encode())
-        tree.pages[os.fsdecode(raw_name)] = "a file name that is not UTF-8"
+        tree.pages["latin1-caf\\xe9.md"] = ("a file name that is not UTF-8", {"IO009"})
     except (OSError, UnicodeError) as exc:
         tree.skipped[repr(raw_name)] = f"the file system refused the name: {exc}"
     return tree

@@ -6,7 +6,7 @@ from pathlib import Path
 from tests.hostile import build
 
 built = build(Path(sys.argv[1]), big="--small" not in sys.argv)
-for name, why in sorted(built.pages.items()):
-    print(f"{name!r}: {why}")
+for name, (why, codes) in sorted(built.pages.items()):
+    print(f"{name}: {why} {sorted(codes)}")
 for name, why in built.skipped.items():
     print(f"skipped {name}: {why}")
