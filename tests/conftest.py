@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from auditor.config import Config, Limits
 from auditor.engine import Auditor
@@ -10,6 +12,14 @@ from auditor.models import Finding
 from auditor.registry import default_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Property-based tests: `ci` (the default) keeps their share of the suite small;
+# `HYPOTHESIS_PROFILE=long pytest tests/test_properties.py --hypothesis-show-statistics`
+# runs far more examples, by hand.
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_SLOW_IS_FINE)
+settings.register_profile("long", max_examples=4000, deadline=None, suppress_health_check=_SLOW_IS_FINE)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def audit(source: str, fmt: str = "markdown", path: str | None = None, **config: object) -> list[Finding]:
