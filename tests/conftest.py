@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # runs far more examples, by hand.
 _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_SLOW_IS_FINE)
-settings.register_profile("long", max_examples=4000, deadline=None, suppress_health_check=_SLOW_IS_FINE)
+settings.register_profile("long", max_examples=8000, deadline=None, suppress_health_check=_SLOW_IS_FINE)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

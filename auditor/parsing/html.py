@@ -8,13 +8,17 @@ reader cannot see is skipped: script, style, template, and elements marked
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, ParserRejectedMarkup, Tag
 
 from auditor.models import Block, Link
+
+# A page whose whole text looks like a file name or URL is still a page: no warning on stderr.
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 _INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript", "head", "svg", "iframe", "object", "canvas"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -133,7 +137,12 @@ def parse_html(
     Elements nested deeper than `max_depth` (0: no limit) are flattened into
     the deepest one kept; `flattened` counts them.
     """
-    soup = _ShallowSoup(source, max_depth)
+    try:
+        soup = _ShallowSoup(source, max_depth)
+    except ParserRejectedMarkup:
+        # html.parser gives up on a malformed `<![…` (a marked section, never valid in HTML
+        # outside SVG); read those as text instead of losing the page.
+        soup = _ShallowSoup(source.replace("<![", "&lt;!["), max_depth)
     collector = _Collector(line_offset)
     content = collector.content
     content.flattened = soup._auditor_flattened

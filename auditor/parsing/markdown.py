@@ -6,6 +6,7 @@ Raw HTML blocks inside Markdown are handed to the HTML parser, so a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -26,6 +27,9 @@ _CONTAINERS = {
     "td_open": "table_cell",
 }
 _CLOSERS = {name.replace("_open", "_close"): kind for name, kind in _CONTAINERS.items()}
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 @cache
@@ -50,7 +54,8 @@ def parse_markdown(source: str, max_depth: int = DEFAULT_MAX_DEPTH) -> MarkdownC
     containers: list[str] = []
     heading_level = 0
     nesting = min(max_depth or MARKDOWN_MAX_NESTING, MARKDOWN_MAX_NESTING)
-    tokens = _parser(nesting).parse(source)
+    # markdown-it ends a line at a lone "\r" too; the Page counts "\n" only, so its line map would drift.
+    tokens = _parser(nesting).parse(_LONE_CR.sub(" ", source))
     if any(token.level >= nesting - 1 for token in tokens):
         content.nesting_cut = nesting
     for token in tokens:
