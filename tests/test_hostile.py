@@ -7,6 +7,7 @@ beside them are audited as usual.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -15,11 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import Config, load_config
+from auditor.config import Config, Limits, load_config
 from auditor.discovery import discover
-from auditor.engine import Auditor
+from auditor.engine import Auditor, FileResult
+from auditor.models import Severity
 from auditor.registry import default_registry
+from auditor.report import Report
+from auditor.reporters import FORMATS
 
+from .conftest import FIXTURES
 from .hostile import ENGLISH, HostileTree, build
 
 
@@ -118,3 +123,42 @@ def test_a_folder_without_permission_is_reported_not_skipped(tmp_path: Path, mon
         locked.chmod(0o755)
     assert [f.rule for f in result.findings] == ["IO001"]
     assert "is a folder that cannot be listed (Permission denied)" in result.findings[0].message
+
+
+def _limited(**limits: float) -> Auditor:
+    registry = default_registry()
+    return Auditor(registry, Config(selected=frozenset(registry.rules), limits=Limits(**limits)))  # type: ignore[arg-type]
+
+
+def test_findings_cut_keeps_the_most_severe_and_the_exit_status() -> None:
+    spam = (FIXTURES / "twins" / "promo.md").read_text(encoding="utf-8")
+    full = _limited(max_findings_per_file=0).audit_text("promo.md", spam, "markdown").findings
+    cut = _limited(max_findings_per_file=2).audit_text("promo.md", spam, "markdown").findings
+    assert len(full) > 3
+    listed = [f for f in cut if f.rule != "IO005"]
+    assert len(listed) == 2 and all(f.severity is Severity.ERROR for f in listed)
+    (summary,) = [f for f in cut if f.rule == "IO005"]
+    assert summary.message.startswith(f"{len(full) - 2:,} more findings were not listed")
+    assert Report([FileResult("a", "markdown", findings=cut)]).fails(Severity.ERROR)
+
+
+def test_a_page_over_the_size_limit_is_audited_up_to_it() -> None:
+    spam = (FIXTURES / "twins" / "promo.md").read_bytes()
+    data = spam + b"\n" + b"Plain filler text for the rest of the page.\n" * 5000
+    result = _limited(max_file_size=len(spam) + 1).audit_bytes("big.md", data, "markdown")
+    (too_large,) = [f for f in result.findings if f.rule == "IO003"]
+    assert f"the file is {len(data):,} bytes" in too_large.message
+    last_line = spam.count(b"\n") + 1
+    assert any(f.check == "promo-links" for f in result.findings)
+    assert all(f.line <= last_line for f in result.findings)
+
+
+def test_a_file_name_that_is_not_utf8_is_printable_in_reports() -> None:
+    path = os.fsdecode(b"caf\xe9.md")
+    result = _auditor().audit_text(path, (FIXTURES / "twins" / "promo.md").read_text(encoding="utf-8"), "markdown")
+    assert result.path == "caf\\xe9.md"
+    assert {f.path for f in result.findings} == {"caf\\xe9.md"}
+    assert "IO009" in {f.rule for f in result.findings}
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    for render in FORMATS.values():
+        render(Report([result]), out, False)  # would raise on a lone surrogate
