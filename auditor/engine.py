@@ -118,15 +118,27 @@ class Auditor:
             notes.append(_Note(io.InvalidFileName, _BAD_NAME))
         selected = self.config.rules_for(path)
         try:
-            page, front = parse_page(shown, source, fmt, self.limits.max_depth)
+            # Parsers have their own slow cases (markdown-it on a page of unclosed "[x]("):
+            # they get the same time limit as a check.
+            with time_limit(self.limits.check_timeout):
+                page, front = parse_page(shown, source, fmt, self.limits.max_depth)
         except Exception as exc:  # a parser bug or a resource limit must not stop the run
             failure = f"the {fmt} parser failed: {_describe(exc)}; the page was not audited"
+            notes.append(_Note(io.InternalError, failure))
+            return self._result(path, fmt, notes)
+        except TimeLimitExceeded:
+            limit = self.limits.check_timeout
+            failure = f"the {fmt} parser ran past check-timeout ({limit:g} s) and was stopped; the page was not audited"
             notes.append(_Note(io.InternalError, failure))
             return self._result(path, fmt, notes)
         if front.error:
             notes.append(_Note(io.InvalidFrontMatter, front.error))
         notes.extend(_Note(io.NestingTooDeep, f"the page {cut}") for cut in page.cut)
         findings = self._findings(path, notes, selected)
+        # The shared text analysis (words of every block; jieba's dictionary, loaded on first
+        # use) is done before the checks, so no check's time limit is spent on it.
+        for block in page.prose:
+            _ = block.words
         result = FileResult(shown, fmt, page.language)
         for check, rules in self._checks:
             chosen = [r for r in rules if r.code in selected]

@@ -15,6 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+# Seconds between further alarms once the time is up, until the body has stopped.
+RETRY = 0.25
+
 
 class TimeLimitExceeded(BaseException):
     """Raised inside the work when its time is up.
@@ -30,20 +33,32 @@ def can_limit_time() -> bool:
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Run the body for at most `seconds` (0: no limit), then raise TimeLimitExceeded in it."""
+    """Run the body for at most `seconds` (0: no limit), then raise TimeLimitExceeded in it.
+
+    The timer repeats every RETRY seconds once expired: an exception raised where Python
+    ignores exceptions (a finaliser, a callback of the garbage collector) is printed and
+    lost, and the body must not run on for ever because of it.
+    """
     if seconds <= 0 or not can_limit_time():
         yield
         return
+    armed = [True]
 
     def expire(signum: int, frame: FrameType | None) -> None:
-        raise TimeLimitExceeded
+        if armed[0]:
+            raise TimeLimitExceeded
 
     previous_handler = signal.signal(signal.SIGALRM, expire)
     started = time.monotonic()
-    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds, RETRY)
     try:
         yield
     finally:
+        while armed[0]:
+            try:
+                armed[0] = False
+            except TimeLimitExceeded:  # it fired just now: disarmed all the same
+                continue
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler)
         if previous_delay:  # someone else's timer was running: give it back what is left of it

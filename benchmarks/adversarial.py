@@ -74,6 +74,10 @@ def main() -> None:
     }
     worst = {"every pattern and list, in turn": (worst_case_page(size), "markdown")}
     worst["the same as HTML"] = (worst["every pattern and list, in turn"][0], "html")
+    # Runs that stress the rest of the pipeline: counting repeated words and phrases, segmenting, links.
+    worst["one word repeated on one line"] = ("best " * (size // 5), "markdown")
+    worst["one Han character repeated"] = ("卡" * (size // 3), "markdown")
+    worst["one link repeated"] = ("[best](https://bit.ly/x?ref=1) " * (size // 31), "markdown")
     if args.each:
         for name, pattern in module_patterns().items():
             if isinstance(pattern.pattern, str):

@@ -54,7 +54,7 @@ def run_with_plugins(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[
 
 
 def test_raising_and_hanging_plugins_are_reported_once_and_the_run_goes_on(tmp_path: Path) -> None:
-    (tmp_path / "auditor.toml").write_text("check-timeout = 1\n", encoding="utf-8")
+    (tmp_path / "auditor.toml").write_text("check-timeout = 2\n", encoding="utf-8")
     (tmp_path / "spam.md").write_text(SPAM, encoding="utf-8")
     (tmp_path / "clean.md").write_text(CLEAN, encoding="utf-8")
     result = run_with_plugins(tmp_path, ".", "--format", "json")
@@ -65,7 +65,7 @@ def test_raising_and_hanging_plugins_are_reported_once_and_the_run_goes_on(tmp_p
     for path, findings in files.items():
         internal = sorted(f["message"] for f in findings if f["rule"] == "IO006" and "on this page" in f["message"])
         assert len(internal) == 2, (path, internal)
-        assert "check 'hanging-plugin'" in internal[0] and "check-timeout (1 s)" in internal[0]
+        assert "check 'hanging-plugin'" in internal[0] and "check-timeout (2 s)" in internal[0]
         assert "check 'raising-plugin'" in internal[1] and "ZeroDivisionError: plugin bug on" in internal[1]
         assert not any(f["rule"].startswith("Z") for f in findings)  # the failing rule's partial hits are dropped
     assert any(f["rule"] == "PL401" for f in files["spam.md"])  # the other checks' findings still appear
@@ -123,3 +123,12 @@ def test_a_failing_parser_is_an_internal_error_finding(monkeypatch: pytest.Monke
     result = _auditor().audit_text("page.md", CLEAN, "markdown")
     assert [(f.rule, f.line) for f in result.findings] == [("IO006", 1)]
     assert "markdown parser failed: RecursionError" in result.findings[0].message
+
+
+def test_a_parser_out_of_time_is_an_internal_error_finding() -> None:
+    """markdown-it-py is quadratic on unclosed link destinations; the parser gets check-timeout too."""
+    registry = default_registry()
+    auditor = Auditor(registry, Config(selected=frozenset(registry.rules), limits=Limits(check_timeout=0.5)))
+    result = auditor.audit_text("page.md", "[x](" * 100_000, "markdown")
+    assert [(f.rule, f.line) for f in result.findings] == [("IO006", 1)]
+    assert "markdown parser ran past check-timeout (0.5 s)" in result.findings[0].message

@@ -98,7 +98,7 @@ class NestingTooDeep(Rule):
     **What it catches**
     HTML elements nested deeper than `max-depth` (256 by default): deeper
     elements are flattened into the deepest one kept and their text is still
-    audited. Markdown quotes and lists nested 100 levels deep or more (or
+    audited. Markdown quotes and lists nested 20 levels deep or more (or
     `max-depth`, when lower): what is nested deeper is not read.
 
     **Why it matters**
@@ -150,10 +150,11 @@ class InternalError(Rule):
     """A check or a parser failed on this page; its findings for the page are missing.
 
     **What it catches**
-    A check (built-in or a plugin) that raised an exception, or ran longer
-    than `check-timeout` seconds on one page (10 by default), and a parser
-    that failed. It is reported once per check and page, naming the check and
-    the error; the other checks' findings still appear.
+    A check (built-in or a plugin) that raised an exception, or ran longer than
+    `check-timeout` seconds on one page (10 by default), and a parser that
+    failed or ran as long (markdown-it is slow on pages of unclosed brackets).
+    It is reported once per check and page, naming the check and the error;
+    the other checks' findings still appear.
 
     **Why it matters**
     A silent failure would look like a clean page.

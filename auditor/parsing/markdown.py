@@ -16,9 +16,10 @@ from markdown_it.token import Token
 from auditor.models import Block, Link
 from auditor.parsing.html import DEFAULT_MAX_DEPTH, parse_html
 
-# markdown-it recurses once per level of nested quotes and lists; past this many
-# levels it stops reading the nested part (reported, see `nested_too_deep`).
-MARKDOWN_MAX_NESTING = 100
+# markdown-it recurses once per level of nested quotes and lists, and its link labels
+# cost up to this many steps per "[": past this many levels it stops reading the
+# nested part (reported as `nesting_cut`). Its CommonMark default.
+MARKDOWN_MAX_NESTING = 20
 
 _CONTAINERS = {
     "list_item_open": "list_item",
@@ -30,6 +31,7 @@ _CLOSERS = {name.replace("_open", "_close"): kind for name, kind in _CONTAINERS.
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
+_LINK_TAG = re.compile(r"<(?:a|img)(?![\w-])", re.I)
 
 
 @cache
@@ -112,12 +114,13 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
             line, column = finder.find(src)
             content.links.append(Link(src, child.content, line, column, in_heading=kind == "heading", is_image=True))
         elif child.type == "html_inline":
-            fragment = parse_html(child.content, line_offset=first_line - 1, fragment=True)
-            for link in fragment.links:
-                link.line, link.column = finder.find(link.url)
-                link.in_heading = kind == "heading"
-            content.links.extend(fragment.links)
-            if child.content.lower().startswith("<br"):
+            if _LINK_TAG.match(child.content):  # only <a> and <img> hold links: no soup for every <b>
+                fragment = parse_html(child.content, line_offset=first_line - 1, fragment=True)
+                for link in fragment.links:
+                    link.line, link.column = finder.find(link.url)
+                    link.in_heading = kind == "heading"
+                content.links.extend(fragment.links)
+            elif child.content.lower().startswith("<br"):
                 parts.append("\n")
     text = "".join(parts).strip()
     if text:
