@@ -134,11 +134,15 @@ class Auditor:
         if front.error:
             notes.append(_Note(io.InvalidFrontMatter, front.error))
         notes.extend(_Note(io.NestingTooDeep, f"the page {cut}") for cut in page.cut)
+        try:
+            # The shared text analysis (words of every block; jieba's dictionary, loaded on first
+            # use, in a second or two) is done before the checks, outside their time limits.
+            for block in page.prose:
+                _ = block.words
+        except Exception as exc:  # a bug in it must not stop the run
+            notes.append(_Note(io.InternalError, f"text analysis failed: {_describe(exc)}; the page was not audited"))
+            return self._result(path, fmt, notes)
         findings = self._findings(path, notes, selected)
-        # The shared text analysis (words of every block; jieba's dictionary, loaded on first
-        # use) is done before the checks, so no check's time limit is spent on it.
-        for block in page.prose:
-            _ = block.words
         result = FileResult(shown, fmt, page.language)
         for check, rules in self._checks:
             chosen = [r for r in rules if r.code in selected]
