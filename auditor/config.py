@@ -11,6 +11,10 @@ mistake is a ConfigError naming the key, which the CLI turns into exit 2.
     exclude = ["drafts/**"]          # globs, relative to this file
     watch-terms = ["Heyon卡"]        # brand terms to watch more closely
     allow-terms = ["Vite"]           # terms never reported as stuffing
+    max-file-size = 1048576          # bytes of a page audited; the rest is cut (IO003)
+    max-depth = 256                  # levels of HTML nesting kept; deeper ones are flattened (IO004)
+    max-findings-per-file = 200      # findings reported per page; the rest are counted (IO005)
+    check-timeout = 10.0             # seconds one check may take on one page (IO006)
 
     [tool.auditor.per-file-ignores]
     "blog/sponsors.md" = ["promo-links"]
@@ -51,6 +55,34 @@ _TOP_KEYS = {
     "allow-terms",
     "per-file-ignores",
     "rules",
+    "max-file-size",
+    "max-depth",
+    "max-findings-per-file",
+    "check-timeout",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one page may cost; 0 turns a limit off. Whatever a limit cuts is reported by an io rule."""
+
+    # Bytes read from a page's file; a longer file is audited up to here (IO003).
+    max_file_size: int = 1_048_576
+    # Levels of nesting the parsers keep (IO004).
+    max_depth: int = 256
+    # Findings reported for one page, the most severe first; the rest are counted (IO005).
+    max_findings_per_file: int = 200
+    # Seconds one check may run on one page before it is stopped (IO006); enforced on a
+    # process's main thread only, where a timer signal can interrupt it.
+    check_timeout: float = 10.0
+
+
+# Config keys of the limits, and the Limits field each sets.
+_LIMIT_KEYS = {
+    "max-file-size": "max_file_size",
+    "max-depth": "max_depth",
+    "max-findings-per-file": "max_findings_per_file",
+    "check-timeout": "check_timeout",
 }
 
 
@@ -66,6 +98,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     severities: Mapping[str, Severity] = field(default_factory=dict)
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
     def rules_for(self, path: str) -> frozenset[str]:
         """The codes that apply to a file, after its per-file ignores."""
@@ -87,13 +120,16 @@ class Config:
     def relative(self, path: str) -> str:
         try:
             return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
             return Path(path).as_posix()
 
 
 def find_config_file(start: Path) -> Path | None:
     """The nearest auditor.toml, or pyproject.toml with a [tool.auditor] table, above `start`."""
-    folder = start.resolve()
+    try:
+        folder = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: look from where it sits
+        folder = start.absolute().parent
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
@@ -207,7 +243,22 @@ def _build(
         per_file_ignores=tuple(per_file),
         severities=severities,
         options=options,
+        limits=_limits(table, where),
     )
+
+
+def _limits(table: Mapping[str, Any], where: str) -> Limits:
+    values: dict[str, Any] = {}
+    for key, name in _LIMIT_KEYS.items():
+        if key not in table:
+            continue
+        value = table[key]
+        whole = name != "check_timeout"
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or value < 0:
+            kind = "a whole number" if whole else "a number of seconds"
+            raise ConfigError(f"{where}{key}: expected {kind}, 0 or more (0: no limit), got {value!r}")
+        values[name] = value
+    return Limits(**values)
 
 
 def _string_list(value: Any, key: str, where: str) -> list[str]:

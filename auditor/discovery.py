@@ -7,6 +7,12 @@ explicitly on the command line is always audited. The result is sorted, so
 output order never depends on the file system. A WARC file (a web crawl) is
 audited when named explicitly; `sources` turns it into one page per HTML
 response, in record order.
+
+What cannot be walked is handed on, for the engine to report rather than
+skip in silence: a folder that cannot be listed is returned as if it were a
+page, and so is anything with a page's name that is not a plain file (a
+broken symlink, a symlink loop, a FIFO). Symlinked folders are not followed,
+so a symlink loop among folders cannot trap the walk.
 """
 
 from __future__ import annotations
@@ -34,6 +40,14 @@ def _gitignore(folder: Path) -> pathspec.PathSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
+def _real(path: Path) -> Path:
+    """The resolved path, or the absolute one when it cannot be resolved (a symlink loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return path.absolute()
+
+
 def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
     for base, spec in specs:
         relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
@@ -58,7 +72,7 @@ def discover(paths: Iterable[str], config: Config) -> list[str]:
 
 def _walk(root: Path, config: Config) -> Iterable[str]:
     inherited: list[tuple[Path, pathspec.PathSpec]] = []
-    for ancestor in reversed(root.resolve().parents):
+    for ancestor in reversed(_real(root).parents):
         spec = _gitignore(ancestor)
         if spec is not None:
             inherited.append((ancestor, spec))
@@ -67,26 +81,29 @@ def _walk(root: Path, config: Config) -> Iterable[str]:
         folder, specs = stack.pop()
         own = _gitignore(folder)
         if own is not None:
-            specs = [*specs, (folder.resolve(), own)]
+            specs = [*specs, (_real(folder), own)]
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError:
+            yield str(folder)  # the engine reports why it cannot be listed
             continue
         for entry in entries:
             path = Path(entry.path)
-            resolved = path.resolve()
-            if entry.is_dir(follow_symlinks=False):
+            if _is_dir(entry):
                 if entry.name in ALWAYS_SKIPPED or config.excluded(entry.path):
                     continue
-                if not _ignored(resolved, True, specs):
+                if not _ignored(_real(path), True, specs):
                     stack.append((path, specs))
-            elif (
-                entry.is_file()
-                and format_of(entry.name)
-                and not config.excluded(entry.path)
-                and not _ignored(resolved, False, specs)
-            ):
-                yield entry.path
+            elif format_of(entry.name) and not config.excluded(entry.path) and not _ignored(_real(path), False, specs):
+                yield entry.path  # a plain file, or something the engine will say it cannot read
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def sources(paths: Iterable[str]) -> Iterator[PageSource]:

@@ -1,31 +1,46 @@
 """Running the audit: the pipeline from a path to the findings of its page.
 
-    read bytes ─► decode ─► parse into Page ─► each selected rule ─► suppressions
+    read bytes ─► decode ─► parse into Page ─► each selected check ─► suppressions ─► findings limit
 
-A file that cannot be read, decoded or parsed becomes a finding of the `io`
-check and the run goes on with the other files.
+Nothing in a page stops the run. A file that cannot be read or decoded, or is
+read only in part (too large, nested too deep, badly encoded), gets a finding
+of the `io` check; a check that raises or runs past `check-timeout` on a page
+gets one `IO006` finding naming it, and the other checks' findings stand.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import Any
 
 from auditor import suppression
-from auditor.checks.io import CHECK as IO
-from auditor.checks.io import InvalidFrontMatter, UnreadableFile
+from auditor.checks import io
 from auditor.config import Config
-from auditor.loading import LoadError, decode
+from auditor.guard import TimeLimitExceeded, time_limit
+from auditor.loading import LoadError, cut_bytes, decode_text, printable_path, read_bytes
 from auditor.models import Finding, Page
 from auditor.parsing import format_of, parse_page
-from auditor.registry import Context, Hit, RegisteredRule, Registry, Rule, SiteRule
+from auditor.registry import Check, Context, Hit, RegisteredRule, Registry, Rule, SiteRule
 from auditor.sources import PageSource
 
 # A record of the site phase: (rule code, group key, value).
 SiteRecord = tuple[str, Hashable, Any]
+
+_BAD_NAME = "the file name is not valid UTF-8 (its bad bytes are shown as \\xNN); rename it in UTF-8"
+# Longest part of an exception's message quoted in an IO006 finding.
+_ERROR_QUOTE = 200
+
+
+@dataclass(frozen=True)
+class _Note:
+    """An io finding about a page, before the engine turns it into a Finding."""
+
+    rule: type[Rule]
+    message: str
+    line: int = 1
 
 
 @dataclass
@@ -54,10 +69,16 @@ class Auditor:
     def __init__(self, registry: Registry, config: Config, site: bool = True) -> None:
         self.registry = registry
         self.config = config
+        self.limits = config.limits
         # `site`: whether this run looks across pages; a single-file run skips site rules.
-        content = [r for r in registry if r.check.name != IO.name]
-        self._rules = [r for r in content if not issubclass(r.rule, SiteRule)]
-        self._site_rules = [r for r in content if issubclass(r.rule, SiteRule)] if site else []
+        self._checks: list[tuple[Check, list[RegisteredRule]]] = []
+        for registered in registry:
+            if registered.check.name == io.CHECK.name or (issubclass(registered.rule, SiteRule) and not site):
+                continue
+            if not self._checks or self._checks[-1][0] is not registered.check:
+                self._checks.append((registered.check, []))
+            self._checks[-1][1].append(registered)
+        self._site_rules = [r for _, rules in self._checks for r in rules if issubclass(r.rule, SiteRule)]
         self._contexts: dict[str, Context] = {}
 
     def audit_path(self, path: str) -> FileResult:
@@ -68,41 +89,138 @@ class Auditor:
         path = page.path
         fmt = page.fmt or format_of(path) or "markdown"
         data = page.data
+        size = len(data) if data is not None else 0
         if data is None:
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError as exc:
-                return self._unreadable(path, fmt, f"cannot be read: {exc.strerror or exc}")
-        return self.audit_bytes(path, data, fmt, page.charset)
+                data, size = read_bytes(path, self.limits.max_file_size)
+            except LoadError as exc:
+                return self._unreadable(path, fmt, str(exc))
+        return self._audit_bytes(path, data, size, fmt, page.charset)
 
     def audit_bytes(self, path: str, data: bytes, fmt: str, charset: str | None = None) -> FileResult:
+        return self._audit_bytes(path, data, len(data), fmt, charset)
+
+    def _audit_bytes(self, path: str, data: bytes, size: int, fmt: str, charset: str | None) -> FileResult:
+        notes: list[_Note] = []
+        if not data:
+            return self._result(path, fmt, [_Note(io.EmptyFile, "the file is empty (0 bytes): nothing to audit")])
+        limit = self.limits.max_file_size
+        if limit and len(data) > limit:
+            data = cut_bytes(data, limit)
+            notes.append(
+                _Note(
+                    io.FileTooLarge,
+                    f"the file is {size:,} bytes, over max-file-size ({limit:,}); only its first {len(data):,} "
+                    "bytes were audited",
+                )
+            )
         try:
-            source, _encoding = decode(data, fmt, charset)
+            decoded = decode_text(data, fmt, charset)
         except LoadError as exc:
             return self._unreadable(path, fmt, str(exc))
-        return self.audit_text(path, source, fmt)
+        if decoded.problem:
+            notes.append(_Note(io.EncodingProblem, f"the file {decoded.problem}", decoded.problem_line))
+        return self._audit(path, decoded.text, fmt, notes)
 
     def audit_text(self, path: str, source: str, fmt: str) -> FileResult:
-        page, front = parse_page(path, source, fmt)
+        return self._audit(path, source, fmt, [])
+
+    def _audit(self, path: str, source: str, fmt: str, notes: list[_Note]) -> FileResult:
+        shown = printable_path(path)
+        if shown != path:
+            notes.append(_Note(io.InvalidFileName, _BAD_NAME))
         selected = self.config.rules_for(path)
-        findings: list[Finding] = []
+        try:
+            # Parsers have their own slow cases (markdown-it on a page of unclosed "[x]("):
+            # they get the same time limit as a check.
+            with time_limit(self.limits.check_timeout):
+                page, front = parse_page(shown, source, fmt, self.limits.max_depth)
+        except Exception as exc:  # a parser bug or a resource limit must not stop the run
+            failure = f"the {fmt} parser failed: {_describe(exc)}; the page was not audited"
+            notes.append(_Note(io.InternalError, failure))
+            return self._result(path, fmt, notes)
+        except TimeLimitExceeded:
+            limit = self.limits.check_timeout
+            failure = f"the {fmt} parser ran past check-timeout ({limit:g} s) and was stopped; the page was not audited"
+            notes.append(_Note(io.InternalError, failure))
+            return self._result(path, fmt, notes)
         if front.error:
-            findings.extend(self._io_finding(path, InvalidFrontMatter, 1, front.error, selected))
-        for registered in self._rules:
-            if registered.code in selected:
-                findings.extend(self._run_rule(registered, page))
+            notes.append(_Note(io.InvalidFrontMatter, front.error))
+        notes.extend(_Note(io.NestingTooDeep, f"the page {cut}") for cut in page.cut)
+        try:
+            # The shared text analysis (words of every block; jieba's dictionary, loaded on first
+            # use, in a second or two) is done before the checks, outside their time limits.
+            for block in page.prose:
+                _ = block.words
+        except Exception as exc:  # a bug in it must not stop the run
+            notes.append(_Note(io.InternalError, f"text analysis failed: {_describe(exc)}; the page was not audited"))
+            return self._result(path, fmt, notes)
+        findings = self._findings(path, notes, selected)
+        result = FileResult(shown, fmt, page.language, digest=text_digest(source))
+        for check, rules in self._checks:
+            chosen = [r for r in rules if r.code in selected]
+            if chosen:
+                findings.extend(self._run_check(check, chosen, page, result, selected))
         hidden = suppression.parse(source, page.front_matter, self.registry.resolve)
-        findings = sorted(hidden.apply(findings), key=Finding.sort_key)
-        result = FileResult(path, fmt, page.language, findings, text_digest(source))
-        for registered in self._site_rules:
-            if registered.code in selected:
-                signature = registered.rule().signature(page, self._context(registered))
-                if signature is not None:
-                    result.signatures[registered.code] = signature
+        result.findings = self._within_limit(sorted(hidden.apply(findings), key=Finding.sort_key), path, selected)
         if result.signatures:
             result.suppressions = hidden
         return result
+
+    def _run_check(
+        self, check: Check, rules: list[RegisteredRule], page: Page, result: FileResult, selected: frozenset[str]
+    ) -> list[Finding]:
+        """The findings of one check's rules on a page (and their site signatures, into `result`).
+
+        The check gets `check-timeout` seconds for the page. A rule that raises
+        loses its findings on this page, the check's other rules still run; a
+        check out of time is stopped. Either way one IO006 finding says so.
+        """
+        findings: list[Finding] = []
+        failures: list[str] = []
+        running = rules[0]
+        try:
+            with time_limit(self.limits.check_timeout):
+                for running in rules:
+                    try:
+                        if issubclass(running.rule, SiteRule):
+                            signature = running.rule().signature(page, self._context(running))
+                            if signature is not None:
+                                result.signatures[running.code] = signature
+                        else:
+                            findings.extend(list(self._run_rule(running, page)))
+                    except Exception as exc:  # a broken check must not stop the run
+                        failures.append(f"{running.code} ({running.name}) raised {_describe(exc)}")
+        except TimeLimitExceeded:
+            failures.append(
+                f"it ran past check-timeout ({self.limits.check_timeout:g} s) in {running.code} ({running.name}) "
+                "and was stopped"
+            )
+        if failures:
+            more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+            message = f"check '{check.name}' failed on this page: {failures[0]}{more}; its findings here are missing"
+            findings.extend(self._findings(page.path, [_Note(io.InternalError, message)], selected))
+        return findings
+
+    def _within_limit(self, findings: list[Finding], path: str, selected: frozenset[str]) -> list[Finding]:
+        """At most `max-findings-per-file` findings, the most severe kept; the cut ones are counted by IO005.
+
+        The io findings about the page itself are always kept, beyond the limit.
+        """
+        limit = self.limits.max_findings_per_file
+        if not limit or len(findings) <= limit:
+            return findings
+        own = [f for f in findings if f.check == io.CHECK.name]
+        ranked = sorted(
+            (f for f in findings if f.check != io.CHECK.name), key=lambda f: (-f.severity.rank, *f.sort_key())
+        )
+        kept, cut = own + ranked[:limit], ranked[limit:]
+        counts = ", ".join(f"{code} ×{n:,}" for code, n in sorted(Counter(f.rule for f in cut).items()))
+        message = (
+            f"{len(cut):,} more findings were not listed (max-findings-per-file is {limit}; the most severe "
+            f"are listed): {counts}"
+        )
+        return sorted(kept + self._findings(path, [_Note(io.FindingsCut, message)], selected), key=Finding.sort_key)
 
     def audit_site(self, results: list[FileResult]) -> None:
         """The site phase in this process: the site rules' chain of group-bys over all pages.
@@ -110,25 +228,54 @@ class Auditor:
         The same map/reduce steps a distributed engine runs (`site_keys`,
         `site_reduce`, `finish`), with each group-by a dict. Site findings
         join the findings of their pages, which stay sorted; the signatures
-        are dropped afterwards, since nothing else needs them.
+        are dropped afterwards, since nothing else needs them. A site rule
+        that raises loses its findings and is reported once, on the first
+        page that had its signature.
         """
         found: dict[str, list[Finding]] = defaultdict(list)
         carried: list[SiteRecord] = []
+        broken: dict[str, str] = {}
         for step in range(self.site_steps):
             groups: dict[tuple[str, Hashable], list[Any]] = defaultdict(list)
-            for result in results:
-                for code, key, value in self.site_keys(result, step):
-                    groups[code, key].append(value)
+            for registered in self._site_rules:
+                try:
+                    for result in results:
+                        for key, value in self._keys(registered, result, step):
+                            groups[registered.code, key].append(value)
+                except Exception as exc:  # a broken site rule must not stop the run
+                    broken[registered.code] = _describe(exc)
             for code, key, value in carried:
                 groups[code, key].append(value)
             carried = []
             for (code, key), values in groups.items():
-                records, findings = self.site_reduce(code, step, key, values)
+                if code in broken:
+                    continue
+                try:
+                    records, findings = self.site_reduce(code, step, key, values)
+                except Exception as exc:  # a broken site rule must not stop the run
+                    broken[code] = _describe(exc)
+                    continue
                 carried.extend(records)
                 for path, finding in findings:
                     found[path].append(finding)
+        for code, reason in sorted(broken.items()):
+            self._site_failure(code, reason, results, found)
         for result in results:
             self.finish(result, found.get(result.path, ()))
+
+    def _site_failure(self, code: str, reason: str, results: list[FileResult], found: dict[str, list[Finding]]) -> None:
+        """One IO006 finding for a site rule that raised, in place of all its findings."""
+        for path in found:
+            found[path] = [f for f in found[path] if f.rule != code]
+        first = min((r.path for r in results if code in r.signatures), default=None)
+        if first is None:
+            return
+        registered = self.registry.rules[code]
+        message = (
+            f"check '{registered.check.name}' failed across the site: {code} ({registered.name}) "
+            f"raised {reason}; its findings for every page are missing"
+        )
+        found[first].extend(self._findings(first, [_Note(io.InternalError, message)], self.config.rules_for(first)))
 
     @property
     def site_steps(self) -> int:
@@ -137,16 +284,19 @@ class Auditor:
 
     def site_keys(self, result: FileResult, step: int) -> list[SiteRecord]:
         """What a page sends into group-by `step` of the site phase: `(rule code, key, value)` records."""
-        records: list[SiteRecord] = []
-        for registered in self._site_rules:
-            signature = result.signatures.get(registered.code)
-            if signature is None or step >= registered.rule.steps:
-                continue
-            rule = registered.rule()
-            assert isinstance(rule, SiteRule)
-            for key, value in rule.keys(step, result.path, signature, self._context(registered)):
-                records.append((registered.code, key, value))
-        return records
+        return [
+            (registered.code, key, value)
+            for registered in self._site_rules
+            for key, value in self._keys(registered, result, step)
+        ]
+
+    def _keys(self, registered: RegisteredRule, result: FileResult, step: int) -> Iterable[tuple[Hashable, Any]]:
+        signature = result.signatures.get(registered.code)
+        if signature is None or step >= registered.rule.steps:
+            return ()
+        rule = registered.rule()
+        assert isinstance(rule, SiteRule)
+        return list(rule.keys(step, result.path, signature, self._context(registered)))
 
     def site_reduce(
         self, code: str, step: int, key: Hashable, values: list[Any]
@@ -206,16 +356,30 @@ class Auditor:
             group=hit.group,
         )
 
-    def _io_finding(
-        self, path: str, rule: type[Rule], line: int, message: str, selected: frozenset[str]
-    ) -> list[Finding]:
-        if rule.code not in selected:
-            return []
-        registered = self.registry.rules[rule.code]
-        return [self._finding(registered, path, Hit(line, 1, message))]
+    def _findings(self, path: str, notes: Iterable[_Note], selected: frozenset[str]) -> list[Finding]:
+        """The io findings of `notes` whose rules are selected for the page."""
+        shown = printable_path(path)
+        return [
+            self._finding(self.registry.rules[note.rule.code], shown, Hit(note.line, 1, note.message))
+            for note in notes
+            if note.rule.code in selected
+        ]
+
+    def _result(self, path: str, fmt: str, notes: list[_Note]) -> FileResult:
+        """The result of a page that was not audited, holding only its io findings."""
+        shown = printable_path(path)
+        if shown != path:
+            notes.append(_Note(io.InvalidFileName, _BAD_NAME))
+        return FileResult(shown, fmt, "und", self._findings(path, notes, self.config.rules_for(path)))
 
     def _unreadable(self, path: str, fmt: str, reason: str) -> FileResult:
-        message = f"{path} {reason}; it was not audited"
-        return FileResult(
-            path, fmt, "und", self._io_finding(path, UnreadableFile, 1, message, self.config.rules_for(path))
-        )
+        message = f"{printable_path(path)} {reason}; it was not audited"
+        return self._result(path, fmt, [_Note(io.UnreadableFile, message)])
+
+
+def _describe(exc: BaseException) -> str:
+    """An exception in one line, its message cut short: `ValueError: bad value`."""
+    text = " ".join(str(exc).split())
+    if len(text) > _ERROR_QUOTE:
+        text = text[:_ERROR_QUOTE] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -8,7 +8,10 @@ Chinese encodings (GB18030, a superset of GBK and GB2312, and Big5).
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +28,76 @@ class LoadError(Exception):
     """A file that cannot be turned into text; the message says why, for the report."""
 
 
+def read_bytes(path: str, limit: int) -> tuple[bytes, int]:
+    """The bytes of the page file at `path`, at most `limit` + 1 of them (0: all), and the file's size.
+
+    Raises LoadError saying why when there is nothing to read: a missing file
+    (perhaps deleted during the run), a broken symlink or a symlink loop, a
+    folder (discovery hands over folders it could not list), or something
+    that is not a regular file and could block or never end (a FIFO, a device).
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise LoadError(_missing(path, exc)) from exc
+    if stat.S_ISDIR(info.st_mode):
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as exc:
+            raise LoadError(f"is a folder that cannot be listed ({exc.strerror}); nothing in it was audited") from exc
+        raise LoadError("is a folder, not a page")
+    if not stat.S_ISREG(info.st_mode):
+        raise LoadError("is not a regular file (a FIFO, socket or device), so it was not read")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1) if limit else handle.read()
+    except OSError as exc:
+        raise LoadError(f"cannot be read: {exc.strerror or exc}") from exc
+    return data, max(info.st_size, len(data))
+
+
+def _missing(path: str, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a symlink loop"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return f"is a broken symlink (to {os.fsdecode(os.readlink(path))!r}, which does not exist)"
+    if exc.errno == errno.ENOENT:
+        return "does not exist (or was deleted during the run)"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def cut_bytes(data: bytes, limit: int) -> bytes:
+    """The first `limit` bytes of `data`, ended at the last whole line, else before a cut character."""
+    head = data[:limit]
+    newline = head.rfind(b"\n")
+    if newline >= limit // 2:
+        return head[: newline + 1]
+    # One huge line: drop a UTF-8 character cut in two (its lead byte and up to two continuation bytes).
+    start = len(head)
+    while start > 0 and len(head) - start < 3 and 0x80 <= head[start - 1] < 0xC0:
+        start -= 1
+    if start > 0 and head[start - 1] >= 0xC0:
+        lead = head[start - 1]
+        length = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        if len(head) - (start - 1) < length:
+            return head[: start - 1]
+    return head
+
+
+def printable_path(path: str) -> str:
+    """`path` as reports can print it: bytes of a name that is not UTF-8 shown as `\\xNN`.
+
+    Names come from the file system through `os.fsdecode`, which keeps bad
+    bytes as lone surrogates; those cannot be written as UTF-8 or JSON.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return path
+
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -33,36 +106,135 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
-_FALLBACKS = ("utf-8", "gb18030", "big5")
+# Legacy Chinese encodings, tried when the bytes are not (mostly) UTF-8.
+_LEGACY = ("gb18030", "big5")
 # Control characters that never occur in text files; their presence means binary.
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    # What was wrong with the bytes although they could be read (UTF-16 without BOM,
+    # bytes that are not UTF-8), for a finding; None when they were clean.
+    problem: str | None = None
+    problem_line: int = 1
+
+
 def decode(data: bytes, fmt: str, charset: str | None = None) -> tuple[str, str]:
-    """Return the text and the name of the encoding it was read with.
+    """Return the text and the name of the encoding it was read with (see `decode_text`)."""
+    decoded = decode_text(data, fmt, charset)
+    return decoded.text, decoded.encoding
+
+
+def decode_text(data: bytes, fmt: str, charset: str | None = None) -> Decoded:
+    """The text of a page's bytes, and what was wrong with them.
 
     `charset` is one declared outside the bytes (an HTTP header of a crawled
-    page); it comes before the page's own `<meta charset>`.
+    page); it comes before the page's own `<meta charset>`. Bytes that are
+    mostly UTF-8 with a few bad ones (a paragraph pasted from a GBK file, a
+    truncated character) are read as UTF-8 with U+FFFD in place of the bad
+    bytes, and the problem says on which lines: the rest of the page is still
+    audited. Raises LoadError when the bytes are not text at all.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError as exc:
-                raise LoadError(
-                    f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}"
-                ) from exc
+                if encoding != "utf-8-sig":
+                    raise LoadError(
+                        f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}"
+                    ) from exc
+                return _lenient_utf8(data[len(bom) :], "utf-8-sig")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"looks like {utf16.upper()} without a byte-order mark but is not: {exc.reason}") from exc
+        endian = "little" if utf16.endswith("le") else "big"
+        return Decoded(
+            text,
+            utf16,
+            f"is UTF-16 ({endian}-endian) without a byte-order mark; browsers and site generators read it as "
+            "garbage; save it as UTF-8",
+        )
     if _BINARY.search(data[:8192]):
         raise LoadError("looks binary (it holds control bytes), not a text page")
-    candidates = list(_FALLBACKS)
     declared = [_known_codec(charset), _declared_charset(data) if fmt == "html" else None]
-    candidates[:0] = [name for name in declared if name]
-    for encoding in candidates:
+    for encoding in [name for name in declared if name] + ["utf-8"]:
         try:
-            return data.decode(encoding), encoding
+            return Decoded(data.decode(encoding), encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    good, bad_lines = _utf8_lines(data)
+    if good >= len(bad_lines):
+        return _lenient_utf8(data, "utf-8", bad_lines)
+    for encoding in _LEGACY:
+        try:
+            return Decoded(data.decode(encoding), encoding)
         except UnicodeDecodeError:
             continue
-    raise LoadError("is not valid text in UTF-8, UTF-16 (with BOM), GB18030/GBK or Big5")
+    return _lenient_utf8(data, "utf-8", bad_lines)
+
+
+# Share of NUL bytes at odd (or even) offsets above which text is UTF-16 without a
+# byte-order mark: every ASCII character has a NUL half there, and binary files
+# spread their NULs over both.
+_UTF16_NULS, _UTF16_STRAY = 0.3, 0.05
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:8192]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= _UTF16_NULS * half and even <= _UTF16_STRAY * half:
+        return "utf-16-le"
+    if even >= _UTF16_NULS * half and odd <= _UTF16_STRAY * half:
+        return "utf-16-be"
+    return None
+
+
+def _utf8_lines(data: bytes) -> tuple[int, list[int]]:
+    """How many non-ASCII lines are valid UTF-8, and the numbers of those that are not."""
+    good, bad = 0, []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad.append(number)
+    return good, bad
+
+
+def _lenient_utf8(data: bytes, encoding: str, bad_lines: list[int] | None = None) -> Decoded:
+    if bad_lines is None:
+        bad_lines = _utf8_lines(data)[1]
+    lines = data.split(b"\n")
+    legacy = all(_is_legacy(lines[n - 1]) for n in bad_lines)
+    shown = ", ".join(map(str, bad_lines[:5])) + (f" and {len(bad_lines) - 5} more" if len(bad_lines) > 5 else "")
+    where = f"line{'s' if len(bad_lines) > 1 else ''} {shown}"
+    why = "they look like GB18030/GBK, so the file mixes encodings" if legacy else "those bytes were read as U+FFFD"
+    return Decoded(
+        data.decode("utf-8", errors="replace"),
+        encoding,
+        f"is not valid UTF-8 on {where}: {why}; save the whole file as UTF-8",
+        bad_lines[0] if bad_lines else 1,
+    )
+
+
+def _is_legacy(line: bytes) -> bool:
+    try:
+        line.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -121,7 +293,7 @@ def split_front_matter(source: str) -> tuple[FrontMatter, str]:
         if key:
             front.key_lines.setdefault(key.group(1), offset + 2)
     try:
-        data = yaml.safe_load(raw) if _FENCES[fence] == "yaml" else tomllib.loads(raw)
+        data = _load_yaml(raw) if _FENCES[fence] == "yaml" else tomllib.loads(raw)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, RecursionError) as exc:
         front.error = f"front matter is not valid {_FENCES[fence].upper()}: {str(exc).splitlines()[0]}"
         # Still read its plain `key: value` lines, so the title of a page with
@@ -131,6 +303,59 @@ def split_front_matter(source: str) -> tuple[FrontMatter, str]:
     if isinstance(data, dict):
         front.data = data
     return front, body
+
+
+# Nodes a YAML document may expand to once its aliases are followed. Front matter
+# holds a few dozen; an alias bomb ("billion laughs") billions.
+MAX_YAML_NODES = 10_000
+
+
+class YamlBomb(yaml.YAMLError):
+    """YAML whose aliases expand it far beyond any front matter, or into itself."""
+
+
+def _load_yaml(raw: str) -> Any:
+    """`yaml.safe_load`, but refusing documents that aliases blow up (checked before anything is built)."""
+    loader = yaml.SafeLoader(raw)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Count the nodes of `root` with every alias expanded, without expanding them: each shared node once."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > MAX_YAML_NODES:
+                raise YamlBomb(f"its aliases expand it to more than {MAX_YAML_NODES:,} values (a YAML bomb?)")
+            continue
+        if id(node) in open_nodes:
+            raise YamlBomb("an alias refers to the value that contains it")
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _plain_pairs(lines: list[str]) -> dict[str, Any]:

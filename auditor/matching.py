@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-_GAP = re.compile(r"\s*(?:…|\.\.\.)\s*")
+_GAP = re.compile(r"(?<!\s)\s*(?:…|\.\.\.)\s*")  # entered at the start of a run of spaces only
 _LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
 _BETWEEN = r"[^。！？!?\n.;；]{0,16}?"
 

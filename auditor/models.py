@@ -118,6 +118,8 @@ class Page:
     # The block the title comes from: front matter or <title> (kind "title"),
     # or the body's first-level heading or bold first line it was taken from.
     title_block: Block | None = None
+    # What the parser left out because the page nests deeper than the depth limit, in words.
+    cut: list[str] = field(default_factory=list)
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:

@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-from auditor.config import Config
+from auditor.config import Config, Limits
 from auditor.engine import Auditor
 from auditor.models import Finding
 from auditor.registry import default_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Property-based tests: `ci` (the default) keeps their share of the suite small;
+# `HYPOTHESIS_PROFILE=long pytest tests/test_properties.py --hypothesis-show-statistics`
+# runs far more examples, by hand.
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=_SLOW_IS_FINE)
+settings.register_profile("long", max_examples=8000, deadline=None, suppress_health_check=_SLOW_IS_FINE)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def audit(source: str, fmt: str = "markdown", path: str | None = None, **config: object) -> list[Finding]:
@@ -18,6 +28,14 @@ def audit(source: str, fmt: str = "markdown", path: str | None = None, **config:
     settings = Config(selected=frozenset(registry.rules), **config)  # type: ignore[arg-type]
     name = path or ("page.html" if fmt == "html" else "page.md")
     return Auditor(registry, settings).audit_text(name, source, fmt).findings
+
+
+def audit_file(data: bytes, fmt: str = "markdown", limits: dict[str, float] | None = None) -> list[Finding]:
+    """Findings for one page given as the bytes of its file, every rule selected, with these limits."""
+    registry = default_registry()
+    settings = Config(selected=frozenset(registry.rules), limits=Limits(**(limits or {})))
+    name = "page.html" if fmt == "html" else "page.md"
+    return Auditor(registry, settings).audit_bytes(name, data, fmt).findings
 
 
 def audit_site(pages: dict[str, str], **config: object) -> list[Finding]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import ConfigError, load_config
+from auditor.config import ConfigError, Limits, load_config
 from auditor.models import Severity
 from auditor.registry import default_registry
 
@@ -67,3 +67,31 @@ def test_per_file_ignores_and_excludes(tmp_path: Path) -> None:
     assert not any(c.startswith("PL") for c in config.rules_for(str(tmp_path / "blog" / "sponsors.md")))
     assert any(c.startswith("PL") for c in config.rules_for(str(tmp_path / "blog" / "post.md")))
     assert config.excluded(str(tmp_path / "drafts" / "x.md"))
+
+
+def test_limits_have_defaults_and_are_read_from_the_config(tmp_path: Path) -> None:
+    assert load_config(default_registry(), start=tmp_path).limits == Limits()
+    write(
+        tmp_path,
+        "auditor.toml",
+        "max-file-size = 2048\nmax-depth = 0\nmax-findings-per-file = 5\ncheck-timeout = 2.5\n",
+    )
+    limits = load_config(default_registry(), start=tmp_path).limits
+    assert limits == Limits(max_file_size=2048, max_depth=0, max_findings_per_file=5, check_timeout=2.5)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "max-file-size = -1",
+        "max-file-size = 1.5",
+        'max-depth = "deep"',
+        "max-findings-per-file = true",
+        "check-timeout = -2",
+    ],
+)
+def test_invalid_limits_name_the_key(tmp_path: Path, line: str) -> None:
+    write(tmp_path, "auditor.toml", line + "\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(default_registry(), start=tmp_path)
+    assert line.split(" = ")[0] in str(error.value) and "0: no limit" in str(error.value)

@@ -1,7 +1,9 @@
 """Every rule against its own cases, kept as data in tests/rules/<CODE>.yml.
 
 Each case is a page and the exact findings of that rule it must give
-(line and severity), as in sqlfluff's rule fixtures. A case of a site rule
+(line and severity), as in sqlfluff's rule fixtures. A case may give the
+`encoding` its page is saved in (default UTF-8) and `limits` (the fields of
+`Limits`), for the io rules. A case of a site rule
 gives `pages` (path: text), audited as one run, and its findings' paths. Meta-tests make sure
 every rule has such cases and is documented and registered properly.
 """
@@ -16,10 +18,12 @@ import yaml
 
 from auditor.registry import CODE_PATTERN, DOC_HEADINGS, default_registry
 
-from .conftest import audit, audit_site
+from .conftest import audit_file, audit_site
 
 RULES_DIR = Path(__file__).parent / "rules"
-ENGINE_RULES = {"IO001", "IO002"}  # reported by the engine itself; tested in test_loading.py
+# Reported by the engine itself on what a page given as text cannot hold (a missing file,
+# a failing check, a file name that is not UTF-8); tested in test_loading.py and test_hostile.py.
+ENGINE_RULES = {"IO001", "IO006", "IO009"}
 
 
 def _cases() -> list[tuple[str, dict]]:
@@ -41,7 +45,8 @@ def test_rule_case(code: str, case: dict) -> None:
         got = sorted((f.path, f.line, f.severity.value) for f in findings if f.rule == code)
         want = sorted((e["path"], e["line"], e["severity"]) for e in case["expect"])
     else:
-        findings = audit(case["page"], case.get("format", "markdown"))
+        data = case["page"].encode(case.get("encoding", "utf-8"))
+        findings = audit_file(data, case.get("format", "markdown"), case.get("limits"))
         got = sorted((f.line, f.severity.value) for f in findings if f.rule == code)
         want = sorted((e["line"], e["severity"]) for e in case["expect"])
     details = "\n".join(

@@ -1,8 +1,9 @@
-"""The io check: files the auditor could not read as pages.
+"""The io check: files the auditor could not read as pages, or read only in part.
 
 Its rules are reported by the engine itself, not by looking at a Page, since
 there is no Page when a file cannot be read; they are registered like any
-other check so they can be selected, ignored, explained and re-graded.
+other check so they can be selected, ignored, explained and re-graded. Each
+bad file gets one finding saying what was wrong and what was audited anyway.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ class UnreadableFile(Rule):
     """The file could not be read or decoded as text.
 
     **What it catches**
-    A path that does not exist or cannot be opened, a binary file with a page's
-    name, or bytes that are not valid in any encoding the auditor knows
-    (UTF-8, UTF-16 with BOM, GB18030/GBK, Big5, or the page's `<meta charset>`).
+    A path that does not exist (or vanished during the run) or cannot be
+    opened, a broken symlink or a symlink loop, a folder that cannot be listed,
+    something that is not a regular file (a FIFO, a device), or a binary file
+    with a page's name.
 
     **Why it matters**
     A page the auditor cannot read is a page nobody checked. The rest of the
@@ -64,10 +66,205 @@ class InvalidFrontMatter(Rule):
     default_severity = Severity.WARNING
 
 
+class FileTooLarge(Rule):
+    """The file is larger than `max-file-size`; only its beginning was audited.
+
+    **What it catches**
+    A page over the size limit (1 MiB by default). Its first `max-file-size`
+    bytes, up to the last whole line, are audited; the rest is not.
+
+    **Why it matters**
+    Pages that big are generated dumps or padding, and auditing them whole
+    would let one file hold up the run. What was not audited should be visible.
+
+    **Example**
+    A 50 MB `archive.md`.
+
+    **Better**
+    Split the page, or raise the limit: `max-file-size = 10485760` in `[tool.auditor]` (0: no limit).
+
+    **Silence it**
+    `ignore = ["IO003"]` in the config.
+    """
+
+    code = "IO003"
+    name = "file-too-large"
+    default_severity = Severity.WARNING
+
+
+class NestingTooDeep(Rule):
+    """The page nests deeper than the parser's limit; the deeper part was flattened or not read.
+
+    **What it catches**
+    HTML elements nested deeper than `max-depth` (256 by default): deeper
+    elements are flattened into the deepest one kept and their text is still
+    audited. Markdown quotes and lists nested 20 levels deep or more (or
+    `max-depth`, when lower): what is nested deeper is not read.
+
+    **Why it matters**
+    No real page nests that deep; such markup is broken or built to choke
+    parsers, and the structure (headings, links in headings) below the limit is lost.
+
+    **Example**
+    `<div><div><div>…` 100,000 levels deep.
+
+    **Better**
+    Fix the generator that produced the markup.
+
+    **Silence it**
+    `ignore = ["IO004"]`, or raise `max-depth` in `[tool.auditor]`.
+    """
+
+    code = "IO004"
+    name = "nesting-too-deep"
+    default_severity = Severity.WARNING
+
+
+class FindingsCut(Rule):
+    """The page has more findings than `max-findings-per-file`; the rest were counted, not listed.
+
+    **What it catches**
+    A page with more findings than the limit (200 by default). The most severe
+    findings are kept, earliest first; this finding counts the others by rule.
+    The exit status is the same as with every finding listed.
+
+    **Why it matters**
+    A page with 200,000 links would otherwise bury the report and every other page in it.
+
+    **Example**
+    A link farm page with thousands of affiliate links.
+
+    **Better**
+    Fix the findings listed first, or raise `max-findings-per-file` in `[tool.auditor]` (0: no limit).
+
+    **Silence it**
+    `ignore = ["IO005"]` in the config.
+    """
+
+    code = "IO005"
+    name = "findings-cut"
+    default_severity = Severity.WARNING
+
+
+class InternalError(Rule):
+    """A check or a parser failed on this page; its findings for the page are missing.
+
+    **What it catches**
+    A check (built-in or a plugin) that raised an exception, or ran longer than
+    `check-timeout` seconds on one page (10 by default), and a parser that
+    failed or ran as long (markdown-it is slow on pages of unclosed brackets).
+    It is reported once per check and page, naming the check and the error;
+    the other checks' findings still appear.
+
+    **Why it matters**
+    A silent failure would look like a clean page.
+
+    **Example**
+    A third-party check that divides by zero on an empty page.
+
+    **Better**
+    Report it to the check's authors with the page; raise `check-timeout` if the page is just big.
+
+    **Silence it**
+    `ignore = ["IO006"]`, or the failing check: `ignore = ["its-check-name"]`.
+    """
+
+    code = "IO006"
+    name = "internal-error"
+    default_severity = Severity.WARNING
+
+
+class EncodingProblem(Rule):
+    """The file is readable but not cleanly encoded: UTF-16 without BOM, or bytes that are not UTF-8.
+
+    **What it catches**
+    UTF-16 text without a byte-order mark (read all the same), and a UTF-8
+    file with bytes that are not UTF-8 (a paragraph pasted from a GBK file,
+    a cut character): those bytes are read as U+FFFD and the lines are named.
+    The rest of the page is audited.
+
+    **Why it matters**
+    Browsers and site generators show such bytes as garbage, and the
+    garbled part could not be audited.
+
+    **Example**
+    A UTF-8 page with one paragraph saved in GBK.
+
+    **Better**
+    Save the whole file as UTF-8.
+
+    **Silence it**
+    `ignore = ["IO007"]` in the config.
+    """
+
+    code = "IO007"
+    name = "encoding-problem"
+    default_severity = Severity.WARNING
+
+
+class EmptyFile(Rule):
+    """The file is empty: there is nothing to audit.
+
+    **What it catches**
+    A page file of zero bytes.
+
+    **Why it matters**
+    It publishes as a blank page, usually by mistake (a failed export or a placeholder).
+
+    **Example**
+    `index.md` of 0 bytes.
+
+    **Better**
+    Write the page or delete the file.
+
+    **Silence it**
+    `ignore = ["IO008"]` in the config.
+    """
+
+    code = "IO008"
+    name = "empty-file"
+    default_severity = Severity.INFO
+
+
+class InvalidFileName(Rule):
+    """The file name is not valid UTF-8; it is reported with `\\xNN` escapes.
+
+    **What it catches**
+    A path whose bytes are not UTF-8 (a name saved in Latin-1 or GBK). The
+    page is audited; reports show the bad bytes as `\\xNN`.
+
+    **Why it matters**
+    Web servers, git hosts and links cannot name it reliably.
+
+    **Example**
+    `caf\\xe9.md`, written by a Latin-1 system.
+
+    **Better**
+    Rename it with a UTF-8 (or plain ASCII) name.
+
+    **Silence it**
+    `ignore = ["IO009"]` in the config.
+    """
+
+    code = "IO009"
+    name = "invalid-file-name"
+    default_severity = Severity.WARNING
+
+
 CHECK = Check(
     name="io",
     prefix="IO",
-    rules=(UnreadableFile, InvalidFrontMatter),
-    description="Files the auditor could not read as pages.",
+    rules=(
+        UnreadableFile,
+        InvalidFrontMatter,
+        FileTooLarge,
+        NestingTooDeep,
+        FindingsCut,
+        InternalError,
+        EncodingProblem,
+        EmptyFile,
+        InvalidFileName,
+    ),
+    description="Files the auditor could not read as pages, or read only in part.",
     version="1",
 )

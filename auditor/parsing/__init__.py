@@ -7,13 +7,15 @@ from typing import Any
 
 from auditor.loading import FrontMatter, split_front_matter
 from auditor.models import Block, Link, Page
+from auditor.parsing.html import DEFAULT_MAX_DEPTH
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 # A URL written out in prose. It stops at spaces, quotes, brackets and the
 # full-width punctuation Chinese text puts right after a URL.
-# Liquid/Jinja/Hugo template directives: markup of the site generator, not prose.
-_TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
+# Liquid/Jinja/Hugo template directives, `{% … %}` and `{{ … }}`: markup of the
+# site generator, not prose. Removed by a scan (see `_strip_template_tags`).
+_TEMPLATE_TAGS = (("{%", "%}"), ("{{", "}}"))
 _BARE_URL = re.compile(r"(?:https?://|www\.|t\.me/)[^\s<>()\[\]{}\"'，。、；：！？）（】【「」]+", re.I)
 
 
@@ -24,8 +26,12 @@ def format_of(path: str) -> str | None:
     return None
 
 
-def parse_page(path: str, source: str, fmt: str) -> tuple[Page, FrontMatter]:
-    """Build the Page of `source`; the front matter is returned too, for its errors and key lines."""
+def parse_page(path: str, source: str, fmt: str, max_depth: int = DEFAULT_MAX_DEPTH) -> tuple[Page, FrontMatter]:
+    """Build the Page of `source`; the front matter is returned too, for its errors and key lines.
+
+    Elements nested deeper than `max_depth` (0: no limit) are flattened, and
+    `page.cut` says so.
+    """
     front, body = split_front_matter(source)
     page = Page(path=path, format=fmt, source=source, front_matter=front.data)
     meta: list[Block] = []
@@ -34,15 +40,26 @@ def parse_page(path: str, source: str, fmt: str) -> tuple[Page, FrontMatter]:
     if fmt == "html":
         from auditor.parsing.html import parse_html
 
-        html = parse_html(body)
+        html = parse_html(body, max_depth=max_depth)
         blocks, code, links = html.blocks, html.code, html.links
+        flattened = html.flattened
         title = title or html.title
         description = description or html.description
     else:
         from auditor.parsing.markdown import parse_markdown
 
-        md = parse_markdown(body)
+        md = parse_markdown(body, max_depth)
         blocks, code, links = md.blocks, md.code, md.links
+        flattened = md.flattened
+        if md.nesting_cut:
+            page.cut.append(
+                f"nests quotes or lists {md.nesting_cut} levels deep or more; what is nested deeper was not read"
+            )
+    if flattened:
+        page.cut.append(
+            f"nests HTML elements deeper than {max_depth} levels; {flattened:,} elements below that depth were "
+            "flattened into their ancestor (their text was still read)"
+        )
     blocks = _without_template_tags(blocks)
     if title is None:
         title = _title_from_body(blocks, page.lines)
@@ -69,10 +86,39 @@ def _without_template_tags(blocks: list[Block]) -> list[Block]:
     kept = []
     for block in blocks:
         if "{" in block.text:
-            block.text = _TEMPLATE_TAG.sub("", block.text).strip()
+            block.text = _strip_template_tags(block.text).strip()
         if block.text:
             kept.append(block)
     return kept
+
+
+def _strip_template_tags(value: str) -> str:
+    """`value` without its template tags, in one pass.
+
+    A pattern such as `\\{%.*?%\\}` rescans the rest of the text from every
+    opener that is never closed, which is quadratic on `{%{%{%…`; here an
+    opener whose closer is missing ends the search for that kind of tag.
+    """
+    kept: list[str] = []
+    position = 0
+    closers = dict(_TEMPLATE_TAGS)
+    # The next place of each opener at or after `position`, found again only once passed.
+    starts = {opener: value.find(opener) for opener in closers}
+    while True:
+        starts = {o: (value.find(o, position) if 0 <= start < position else start) for o, start in starts.items()}
+        starts = {o: start for o, start in starts.items() if start >= 0}
+        if not starts:
+            break
+        opener = min(starts, key=lambda o: starts[o])
+        start = starts[opener]
+        end = value.find(closers[opener], start + len(opener))
+        if end < 0:  # never closed here, so never closed further on either
+            del starts[opener]
+            continue
+        kept.append(value[position:start])
+        position = end + len(closers[opener])
+    kept.append(value[position:])
+    return "".join(kept)
 
 
 def _front_matter_text(front: FrontMatter, key: str) -> Block | None:

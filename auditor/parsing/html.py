@@ -8,11 +8,17 @@ reader cannot see is skipped: script, style, template, and elements marked
 from __future__ import annotations
 
 import re
+import warnings
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, ParserRejectedMarkup, Tag
 
 from auditor.models import Block, Link
+
+# A page whose whole text looks like a file name or URL is still a page: no warning on stderr.
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 _INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript", "head", "svg", "iframe", "object", "canvas"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -54,6 +60,38 @@ class HtmlContent:
     links: list[Link] = field(default_factory=list)
     title: Block | None = None
     description: Block | None = None
+    # Elements opened deeper than the depth limit: they were not built, their text was kept.
+    flattened: int = 0
+
+
+# How deep elements may nest by default. Real pages stay under 40 levels; beautifulsoup4
+# builds, searches and frees its tree with recursion in places, so depth must be bounded.
+DEFAULT_MAX_DEPTH = 256
+
+
+class _ShallowSoup(BeautifulSoup):
+    """A soup that stops nesting at `max_depth`: deeper start tags are dropped (with their end
+    tags), so their text lands in the deepest element kept. Guarded while parsing, not after."""
+
+    def __init__(self, markup: str, max_depth: int) -> None:
+        self._auditor_max_depth = max_depth
+        self._auditor_flattened = 0
+        self._auditor_dropped: Counter[str] = Counter()
+        super().__init__(markup, "html.parser")
+
+    def handle_starttag(self, name: str, namespace: Any, nsprefix: Any, attrs: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._auditor_max_depth and len(self.tagStack) > self._auditor_max_depth:
+            self._auditor_flattened += 1
+            if not self.builder.can_be_empty_element(name):
+                self._auditor_dropped[name] += 1
+            return None
+        return super().handle_starttag(name, namespace, nsprefix, attrs, *args, **kwargs)
+
+    def handle_endtag(self, name: str, nsprefix: Any = None) -> None:
+        if self._auditor_dropped[name]:
+            self._auditor_dropped[name] -= 1
+            return
+        super().handle_endtag(name, nsprefix)
 
 
 def _hidden(tag: Tag) -> bool:
@@ -91,11 +129,23 @@ class _Collector:
         target.append(Block(kind, value, line, column, level))
 
 
-def parse_html(source: str, line_offset: int = 0, fragment: bool = False) -> HtmlContent:
-    """Blocks, code and links of an HTML document (or of a fragment inside Markdown)."""
-    soup = BeautifulSoup(source, "html.parser")
+def parse_html(
+    source: str, line_offset: int = 0, fragment: bool = False, max_depth: int = DEFAULT_MAX_DEPTH
+) -> HtmlContent:
+    """Blocks, code and links of an HTML document (or of a fragment inside Markdown).
+
+    Elements nested deeper than `max_depth` (0: no limit) are flattened into
+    the deepest one kept; `flattened` counts them.
+    """
+    try:
+        soup = _ShallowSoup(source, max_depth)
+    except ParserRejectedMarkup:
+        # html.parser gives up on a malformed `<![…` (a marked section, never valid in HTML
+        # outside SVG); read those as text instead of losing the page.
+        soup = _ShallowSoup(source.replace("<![", "&lt;!["), max_depth)
     collector = _Collector(line_offset)
     content = collector.content
+    content.flattened = soup._auditor_flattened
     if not fragment:
         title_tag = soup.find("title")
         if isinstance(title_tag, Tag) and title_tag.get_text(strip=True):

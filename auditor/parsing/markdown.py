@@ -6,6 +6,7 @@ Raw HTML blocks inside Markdown are handed to the HTML parser, so a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -13,7 +14,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from auditor.models import Block, Link
-from auditor.parsing.html import parse_html
+from auditor.parsing.html import DEFAULT_MAX_DEPTH, parse_html
+
+# markdown-it recurses once per level of nested quotes and lists, and its link labels
+# cost up to this many steps per "[": past this many levels it stops reading the
+# nested part (reported as `nesting_cut`). Its CommonMark default.
+MARKDOWN_MAX_NESTING = 20
 
 _CONTAINERS = {
     "list_item_open": "list_item",
@@ -24,9 +30,13 @@ _CONTAINERS = {
 _CLOSERS = {name.replace("_open", "_close"): kind for name, kind in _CONTAINERS.items()}
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LINK_TAG = re.compile(r"<(?:a|img)(?![\w-])", re.I)
+
+
 @cache
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+def _parser(max_nesting: int) -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting}).enable(["table", "strikethrough"])
 
 
 @dataclass
@@ -34,14 +44,23 @@ class MarkdownContent:
     blocks: list[Block] = field(default_factory=list)
     code: list[Block] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    # HTML elements flattened past the depth limit, in raw HTML blocks.
+    flattened: int = 0
+    # The nesting limit markdown-it stopped at, when quotes or lists went deeper (their inside was not read).
+    nesting_cut: int = 0
 
 
-def parse_markdown(source: str) -> MarkdownContent:
+def parse_markdown(source: str, max_depth: int = DEFAULT_MAX_DEPTH) -> MarkdownContent:
     content = MarkdownContent()
     lines = source.split("\n")
     containers: list[str] = []
     heading_level = 0
-    for token in _parser().parse(source):
+    nesting = min(max_depth or MARKDOWN_MAX_NESTING, MARKDOWN_MAX_NESTING)
+    # markdown-it ends a line at a lone "\r" too; the Page counts "\n" only, so its line map would drift.
+    tokens = _parser(nesting).parse(_LONE_CR.sub(" ", source))
+    if any(token.level >= nesting - 1 for token in tokens):
+        content.nesting_cut = nesting
+    for token in tokens:
         if token.type in _CONTAINERS:
             containers.append(_CONTAINERS[token.type])
         elif token.type in _CLOSERS and containers:
@@ -53,7 +72,8 @@ def parse_markdown(source: str) -> MarkdownContent:
         elif token.type in ("fence", "code_block") and token.map:
             content.code.append(Block("code", token.content, token.map[0] + 1))
         elif token.type == "html_block" and token.map:
-            fragment = parse_html(token.content, line_offset=token.map[0], fragment=True)
+            fragment = parse_html(token.content, line_offset=token.map[0], fragment=True, max_depth=max_depth)
+            content.flattened += fragment.flattened
             for block in fragment.blocks:
                 if heading_level:
                     block.kind, block.level = "heading", heading_level
@@ -74,6 +94,7 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
     first_line = token.map[0] + 1
     parts: list[str] = []
     link_stack: list[tuple[str, int]] = []  # href, index into parts where its text starts
+    finder = _Finder(lines, first_line, token.map[1])
     for child in token.children or []:
         if child.type == "text":
             parts.append(child.content)
@@ -86,19 +107,20 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
         elif child.type == "link_close" and link_stack:
             href, start = link_stack.pop()
             label = "".join(parts[start:]).strip()
-            line, column = _find(lines, first_line, token.map[1], href)
+            line, column = finder.find(href)
             content.links.append(Link(href, label, line, column, in_heading=kind == "heading"))
         elif child.type == "image":
             src = str(child.attrs.get("src", ""))
-            line, column = _find(lines, first_line, token.map[1], src)
+            line, column = finder.find(src)
             content.links.append(Link(src, child.content, line, column, in_heading=kind == "heading", is_image=True))
         elif child.type == "html_inline":
-            fragment = parse_html(child.content, line_offset=first_line - 1, fragment=True)
-            for link in fragment.links:
-                link.line, link.column = _find(lines, first_line, token.map[1], link.url)
-                link.in_heading = kind == "heading"
-            content.links.extend(fragment.links)
-            if child.content.lower().startswith("<br"):
+            if _LINK_TAG.match(child.content):  # only <a> and <img> hold links: no soup for every <b>
+                fragment = parse_html(child.content, line_offset=first_line - 1, fragment=True)
+                for link in fragment.links:
+                    link.line, link.column = finder.find(link.url)
+                    link.in_heading = kind == "heading"
+                content.links.extend(fragment.links)
+            elif child.content.lower().startswith("<br"):
                 parts.append("\n")
     text = "".join(parts).strip()
     if text:
@@ -106,11 +128,30 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
         content.blocks.append(Block(kind, text, first_line, column, level))
 
 
-def _find(lines: list[str], first: int, last: int, needle: str) -> tuple[int, int]:
-    """Line and column of `needle` within source lines first..last (1-based, inclusive)."""
-    if needle:
-        for lineno in range(first, min(last, len(lines)) + 1):
-            column = lines[lineno - 1].find(needle)
-            if column >= 0:
-                return lineno, column + 1
-    return first, 1
+# How far past the previous link of a run the next link's URL is looked for. Links come
+# in order, so the search goes on from there and stays linear; without a bound, a page
+# with 200,000 links that cannot be found (their URLs normalised) would be rescanned for each.
+_SEARCH_REACH = 8192
+
+
+class _Finder:
+    """Line and column of each link's URL within source lines first..last (1-based), in order."""
+
+    def __init__(self, lines: list[str], first: int, last: int) -> None:
+        self.lines, self.first, self.last = lines, first, min(last, len(lines))
+        self.line, self.column = first, 0  # where the previous URL was found (column 0-based)
+
+    def find(self, needle: str) -> tuple[int, int]:
+        if needle:
+            reach, start = _SEARCH_REACH, self.column
+            for lineno in range(self.line, self.last + 1):
+                text = self.lines[lineno - 1]
+                column = text.find(needle, start, start + reach + len(needle))
+                if column >= 0:
+                    self.line, self.column = lineno, column
+                    return lineno, column + 1
+                reach -= len(text) - start + 1
+                if reach <= 0:
+                    break
+                start = 0
+        return self.first, 1

@@ -175,7 +175,8 @@ class TermDensity(Rule):
 
 # A heading that is a code identifier ("server.host", "build.rollupOptions"):
 # reference pages name each option under the page's term, and that is structure.
-_IDENTIFIER = re.compile(r"[\w$@-]+(?:[.:/][\w$@-]+)+(?:\(\))?")
+# It starts only where a name starts, so it stays linear when searched as well as fullmatched.
+_IDENTIFIER = re.compile(r"(?<![\w$@-])[\w$@-]+(?:[.:/][\w$@-]+)+(?:\(\))?")
 
 
 class TitleTermInHeadings(Rule):
@@ -389,9 +390,9 @@ def _short(phrase: str, limit: int = 40) -> str:
 
 # Where a keyword list breaks: list punctuation, a spaced dash, or a space
 # between two Han characters ("欧易返佣 币安返佣"). Single characters and
-# simple alternations only, so no backtracking.
+# simple alternations only, and a run of spaces is entered at its start only, so no backtracking.
 _LIST_BREAK = re.compile(
-    r"[,，/|｜、;；]+|\s+[-–—]\s+"
+    r"[,，/|｜、;；]+|(?<!\s)\s+[-–—]\s+"
     r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
 )
 _SENTENCE_BREAK = re.compile(r"[。？！?!]+")

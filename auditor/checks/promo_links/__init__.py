@@ -102,7 +102,8 @@ class MessagingContact(Rule):
         found = _survey(page, context)
         contacts = found.of(CONTACT)
         personal = [c for c in contacts if not c.community]
-        sales = any(_matcher("sales_cues").search(page.lines[c.line - 1]) for c in personal)
+        # Each line once: a page may put thousands of contacts on one long line.
+        sales = any(_matcher("sales_cues").search(page.lines[n - 1]) for n in sorted({c.line for c in personal}))
         headline = any(c.where != "body" for c in personal)  # also pushed in the title or a heading
         strong = len(personal) >= context.options["repeat_error"] or sales or headline or found.others(CONTACT)
         for item, group in _firsts(contacts):

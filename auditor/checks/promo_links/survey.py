@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from auditor import lexicon
 from auditor.matching import PhraseMatcher
@@ -68,7 +68,12 @@ class Survey:
 
     def families(self) -> set[str]:
         """Families with at least one item that is not a community link."""
-        return {i.family for i in self.items if not i.community}
+        return set(self._families)
+
+    @cached_property
+    def _families(self) -> frozenset[str]:
+        # Rules ask once per item: computed once, not once per item (pages hold 200,000 links).
+        return frozenset(i.family for i in self.items if not i.community)
 
     def others(self, family: str) -> set[str]:
         return self.families() - {family}
@@ -94,10 +99,17 @@ def _survey(page: Page, allow_terms: tuple[str, ...]) -> Survey:
     return Survey(items)
 
 
+# How far from a link's recorded column its URL is looked for: the recorded column is the
+# `<a` tag or the URL itself, so it is close; unbounded, 200,000 links on one line would
+# each rescan the line.
+_URL_REACH = 8192
+
+
 def link_position(page: Page, link: Link) -> tuple[int, int, int, int]:
     """Where the link's URL stands in its source line (or its recorded position)."""
     if 0 < link.line <= len(page.lines):
-        col = page.lines[link.line - 1].find(link.url)
+        start = max(link.column - 1, 0)
+        col = page.lines[link.line - 1].find(link.url, start, start + _URL_REACH + len(link.url))
         if col >= 0:
             return link.line, col + 1, link.line, col + 1 + len(link.url)
     return link.line, link.column, link.line, link.column

@@ -26,8 +26,10 @@ _CITATION = re.compile(r"\[\^[\w-]{1,20}\]|\[\d{1,3}\]")
 # A measured figure: "30x", "2.5 million", "40%", "3 倍", "120 ms". A measured
 # comparison or popularity figure is checkable; it is not support for a
 # guarantee, where "100%" is the claim itself.
+# It starts only where a run of digits and separators starts, so a long run with no
+# unit after it is scanned once, not once from each of its digits.
 _FIGURE = re.compile(
-    r"\d[\d,.]*\s?(?:x|×|倍|times|%|million|billion|thousand|万|亿|ms|秒|seconds)(?![A-Za-z])",
+    r"(?<![\d,.])[,.]*\d[\d,.]*\s?(?:x|×|倍|times|%|million|billion|thousand|万|亿|ms|秒|seconds)(?![A-Za-z])",
     re.I,
 )
 
