@@ -72,9 +72,10 @@ def block_terms(block: Block) -> set[Term]:
     return {o.term for o in occurrences(block)}
 
 
-def terms_of_text(value: str) -> set[Term]:
-    """Terms of a free-standing string (a title, a user's term), tokenised like page text."""
-    return block_terms(Block("paragraph", value, 1))
+def terms_of_text(value: str) -> list[Term]:
+    """Terms of a free-standing string (a title, a user's term), tokenised like page text,
+    each once, in the order they first occur (so ties are broken the same way on every run)."""
+    return list(dict.fromkeys(o.term for o in occurrences(Block("paragraph", value, 1))))
 
 
 def term_words(value: str) -> Term:
