@@ -16,12 +16,15 @@ from typing import Annotated, Optional
 import typer
 
 from auditor import __version__
+from auditor.cache import ENV_VAR, ResultCache, cache_folder
 from auditor.config import ConfigError, load_config
 from auditor.discovery import discover
 from auditor.engine import Auditor
 from auditor.registry import default_registry
 from auditor.report import Report
 from auditor.reporters import FORMATS
+from auditor.runner import PageJob, default_jobs, run
+from auditor.sources import PageSource
 
 app = typer.Typer(
     name="auditor",
@@ -87,6 +90,20 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "--output-format", help="Report format.")
     ] = OutputFormat["text"],  # type: ignore[misc]
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--jobs", "-j", min=1, help="Worker processes for the pages (default: one per core)."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Audit every page again; neither read nor write the cache.")
+    ] = False,
+    cache_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--cache-dir",
+            help=f"Where to keep the cache (default: ${ENV_VAR}, else .auditor_cache at the project root).",
+        ),
+    ] = None,
 ) -> None:
     """Audit pages and report findings."""
     targets = paths or ["."]
@@ -104,9 +121,12 @@ def check(
         raise _fail(str(exc)) from None
 
     files = discover(targets, settings)
-    auditor = Auditor(registry, settings, site=len(files) > 1)
-    report = Report([auditor.audit_path(path) for path in files])
-    auditor.audit_site(report.files)
+    site = len(files) > 1
+    cache = None if no_cache else ResultCache.open(cache_folder(settings, cache_dir), registry, settings, site)
+    sources = [PageSource(path) for path in files]
+    results = run(sources, PageJob(settings, site), jobs or default_jobs(), cache, registry)
+    report = Report(list(results))
+    Auditor(registry, settings, site=site).audit_site(report.files)
     color = output_format.value == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     FORMATS[output_format.value](report, sys.stdout, color)
     raise typer.Exit(1 if report.fails(settings.fail_on) else 0)

@@ -69,6 +69,8 @@ class Config:
 
     def rules_for(self, path: str) -> frozenset[str]:
         """The codes that apply to a file, after its per-file ignores."""
+        if not self.per_file_ignores:
+            return self.selected
         relative = self.relative(path)
         ignored: set[str] = set()
         for pattern, codes in self.per_file_ignores:

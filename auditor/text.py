@@ -1,19 +1,17 @@
 """Text analysis shared by every check: language, words, content terms, sentences.
 
-Chinese is segmented with jieba, whose dictionary is loaded once per process
-(on first use, so runs that meet no Chinese never pay for it) with its log
-messages silenced. Other scripts use a Unicode-aware word pattern.
+Chinese is segmented with jieba (or jieba_fast, see `auditor.segmenter`),
+whose dictionary is loaded once per process, on first use, so runs that meet
+no Chinese never pay for it. Other scripts use a Unicode-aware word pattern.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from auditor import lexicon
+from auditor import lexicon, segmenter
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -24,8 +22,9 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_END = re.compile(r"[。！？!?；;]+|\.(?=\s|$)|\n+")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
+    # A named tuple, not a dataclass: pages hold hundreds of thousands of words,
+    # and a tuple is several times cheaper to make.
     text: str
     norm: str  # lower-cased, for counting
     start: int  # offsets into the block's text
@@ -39,6 +38,8 @@ def detect_language(value: str) -> str:
     A third, not a half: Chinese pages are full of Latin brand names and URLs,
     and one Han character carries about as much as a whole English word.
     """
+    if value.isascii():  # no Han character can be there: only whether there is a Latin letter matters
+        return "en" if _LATIN.search(value) else "und"
     han = len(_HAN.findall(value))
     latin = len(_LATIN.findall(value))
     if han == 0 and latin == 0:
@@ -46,13 +47,9 @@ def detect_language(value: str) -> str:
     return "zh" if han * 3 >= latin else "en"
 
 
-@cache
 def _jieba() -> Any:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
+    """jieba (or jieba_fast), its dictionary loaded once per process, on first use."""
+    return segmenter.load()
 
 
 @cache
@@ -68,20 +65,59 @@ def is_content(norm: str, lang: str) -> bool:
     return norm not in stopwords("zh") and norm not in stopwords("en")
 
 
+# What is known of each token met: its normal form and whether it is a content
+# word (None: not a word at all). Sites repeat their vocabulary, so this saves
+# most of the work per word; it is emptied when it grows past a bound, so
+# memory stays flat on any site.
+_KNOWN_ZH: dict[str, tuple[str, bool] | None] = {}
+_KNOWN_LATIN: dict[str, tuple[str, bool]] = {}
+_KNOWN_MAX = 200_000
+
+
+def _zh_token(token: str) -> tuple[str, bool] | None:
+    if not token.strip() or not (_HAS_LETTER.search(token) or token.isdigit()):
+        return None
+    norm = token.lower()
+    return norm, is_content(norm, "zh")
+
+
+def _latin_token(token: str) -> tuple[str, bool]:
+    norm = token.lower()
+    return norm, is_content(norm, "en")
+
+
+_new_word = tuple.__new__  # Word(...) without the Python-level __new__ of a named tuple
+
+
 def tokenize(value: str, lang: str) -> list[Word]:
     """Words of `value` with their offsets. Whitespace and punctuation are dropped."""
     words: list[Word] = []
+    append = words.append
     if lang == "zh":
-        for token, start, end in _jieba().tokenize(value):
-            if not token.strip() or not (_HAS_LETTER.search(token) or token.isdigit()):
-                continue
-            norm = token.lower()
-            words.append(Word(token, norm, start, end, is_content(norm, lang)))
+        known = _KNOWN_ZH
+        if len(known) > _KNOWN_MAX:
+            known.clear()
+        start = 0
+        # jieba's own tokenize() is cut() plus these offsets.
+        for token in _jieba().cut(value):
+            end = start + len(token)
+            info = known.get(token, False)
+            if info is False:
+                info = known[token] = _zh_token(token)
+            if info is not None:
+                append(_new_word(Word, (token, info[0], start, end, info[1])))
+            start = end
     else:
+        latin = _KNOWN_LATIN
+        if len(latin) > _KNOWN_MAX:
+            latin.clear()
         for match in _WORD.finditer(value):
             token = match.group()
-            norm = token.lower()
-            words.append(Word(token, norm, match.start(), match.end(), is_content(norm, lang)))
+            info = latin.get(token)
+            if info is None:
+                info = latin[token] = _latin_token(token)
+            start, end = match.span()
+            append(_new_word(Word, (token, info[0], start, end, info[1])))
     return words
 
 

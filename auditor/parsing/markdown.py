@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from auditor.models import Block, Link
-from auditor.parsing.html import parse_html
+
+if TYPE_CHECKING:
+    from auditor.parsing.html import HtmlContent
+
+
+def parse_html(source: str, line_offset: int = 0, fragment: bool = False) -> HtmlContent:
+    """The HTML parser, imported on the first raw HTML met: most Markdown pages hold none,
+    and beautifulsoup4 costs a tenth of a second to import."""
+    from auditor.parsing.html import parse_html as parse
+
+    return parse(source, line_offset=line_offset, fragment=fragment)
+
 
 _CONTAINERS = {
     "list_item_open": "list_item",

@@ -95,11 +95,26 @@ LIST_KINDS = frozenset({"list_item", "table_cell"})
 def block_key(words: list[Word]) -> str:
     """What makes two blocks "the same line": their words without numbers, ids and hashes
     (a changelog's "update dependencies (#123) (4c07b74)" lines are one line)."""
-    return " ".join(w.norm for w in words if not _HAS_DIGIT.search(w.norm))
+    # isalpha(): letters only, so surely no digit, without a regular expression per word
+    return " ".join([w.norm for w in words if w.norm.isalpha() or not _HAS_DIGIT.search(w.norm)])
 
 
 def display(occurrence: Occurrence) -> str:
     return occurrence.block.text[occurrence.start : occurrence.end]
+
+
+class _FirstPlaces:
+    """The first occurrence of each term, made into an Occurrence only when asked for."""
+
+    def __init__(self, places: dict[Term, tuple[Block, int, int]]) -> None:
+        self._places = places
+
+    def __getitem__(self, term: Term) -> Occurrence:
+        block, start, end = self._places[term]
+        return Occurrence(term, block, start, end)
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._places
 
 
 class TermCounts:
@@ -111,8 +126,11 @@ class TermCounts:
     """
 
     def __init__(self, blocks: Iterable[Block]) -> None:
-        self.counts: Counter[Term] = Counter()
-        self.first: dict[Term, Occurrence] = {}
+        # The same counting as `occurrences()` over each block, written out flat:
+        # a page has tens of thousands of terms, and only the first place of the
+        # few reported ones is ever looked at, so places are kept as plain tuples.
+        counts: dict[Term, int] = {}
+        places: dict[Term, tuple[Block, int, int]] = {}
         self.total = 0
         seen: set[str] = set()
         for block in blocks:
@@ -122,9 +140,31 @@ class TermCounts:
                 continue
             seen.add(key)
             self.total += sum(1 for w in words if w.content)
-            for occurrence in occurrences(block, words):
-                self.counts[occurrence.term] += 1
-                self.first.setdefault(occurrence.term, occurrence)
+            text = block.text
+            n = len(words)
+            # adjacent[j]: only spaces between word j-1 and word j
+            adjacent = [False] + [not text[words[j - 1].end : words[j].start].strip() for j in range(1, n)]
+            for i, first in enumerate(words):
+                if not first.content:
+                    continue
+                norm = first.norm
+                if not (len(norm) == 1 and _LONE_HAN.match(norm)):
+                    term: Term = (norm,)
+                    counts[term] = counts.get(term, 0) + 1
+                    if term not in places:
+                        places[term] = (block, first.start, first.end)
+                key_words = [norm]
+                for j in range(i + 1, min(i + MAX_WORDS, n)):
+                    word = words[j]
+                    if not word.content or not adjacent[j]:
+                        break
+                    key_words.append(word.norm)
+                    term = tuple(key_words)
+                    counts[term] = counts.get(term, 0) + 1
+                    if term not in places:
+                        places[term] = (block, first.start, word.end)
+        self.counts: Counter[Term] = Counter(counts)
+        self.first = _FirstPlaces(places)
 
     def share(self, term: Term) -> float:
         """The part of the content words the term takes up (count × words in it ÷ all)."""
@@ -134,7 +174,3 @@ class TermCounts:
 def page_counts(page: Page) -> TermCounts:
     """The page's body counts, made once and shared by the rules of this check."""
     return page.memo(__name__, lambda: TermCounts(page.body))
-    for block in page.prose:
-        if block.kind == "title" or block.text == page.title:
-            return block
-    return None

@@ -56,20 +56,28 @@ def _common_substrings(heading: str, title: str) -> set[str]:
     best: set[str] = set()
     longest = 0
     # A classic longest-common-substring table; headings and titles are short.
-    previous = [0] * (len(title) + 1)
+    # Rows are kept sparse (only where the characters are equal), and a run
+    # shorter than the longest piece found so far cannot change the result.
+    where: dict[str, list[int]] = {}
+    for j, other in enumerate(title, 1):
+        where.setdefault(other, []).append(j)
+    previous: dict[int, int] = {}
     for i, ch in enumerate(heading, 1):
-        current = [0] * (len(title) + 1)
-        for j, other in enumerate(title, 1):
-            if ch == other:
-                current[j] = previous[j - 1] + 1
-                raw = heading[i - current[j] : i]
-                piece = raw.strip()
-                start = i - current[j] + len(raw) - len(raw.lstrip())
-                if _names_topic(piece, heading, start, start + len(piece)):
-                    if len(piece) > longest:
-                        best, longest = {piece}, len(piece)
-                    elif len(piece) == longest:
-                        best.add(piece)
+        current: dict[int, int] = {}
+        for j in where.get(ch, ()):
+            length = current[j] = previous.get(j - 1, 0) + 1
+            if length < 2 or length < longest:
+                continue
+            raw = heading[i - length : i]
+            piece = raw.strip()
+            if len(piece) < longest:
+                continue
+            start = i - length + len(raw) - len(raw.lstrip())
+            if _names_topic(piece, heading, start, start + len(piece)):
+                if len(piece) > longest:
+                    best, longest = {piece}, len(piece)
+                else:
+                    best.add(piece)
         previous = current
     return best
 
@@ -311,12 +319,14 @@ def _minhash(shingles: set[str]) -> array:
     blake2b, not hash(): str hashes are salted per process, and signatures
     are made in several worker processes.
     """
-    mins = array("I", [_EMPTY]) * _BINS
+    minima = [_EMPTY] * _BINS
+    from_bytes = int.from_bytes
     for shingle in shingles:
-        value = int.from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "little")
+        value = from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "little")
         index, low = value % _BINS, value >> 32
-        if low < mins[index]:
-            mins[index] = low
+        if low < minima[index]:
+            minima[index] = low
+    mins = array("I", minima)
     filled = [i for i in range(_BINS) if mins[i] != _EMPTY]
     if len(filled) < _BINS:
         dense = array("I", mins)

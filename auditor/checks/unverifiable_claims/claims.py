@@ -74,6 +74,12 @@ def _matcher(name: str) -> PhraseMatcher:
 
 
 @cache
+def _any_claim() -> PhraseMatcher:
+    """Every claim phrase of every kind in one matcher, to find the sentences worth a closer look."""
+    return PhraseMatcher(entry for kind in KINDS for entry in lexicon.all_languages(PACKAGE, kind))
+
+
+@cache
 def _weak() -> frozenset[str]:
     return frozenset(e.lower() for e in lexicon.all_languages(PACKAGE, "weak"))
 
@@ -90,6 +96,11 @@ def page_claims(page: Page, allow_terms: Sequence[str] = ()) -> PageClaims:
 
 def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Claim]:
     body = block.text
+    # Where any claim phrase of any kind could be: a sentence with a claim of its
+    # own always overlaps one of these, so the others need no closer look.
+    candidates = _any_claim().spans(body)
+    if not candidates:
+        return []
     # A link to a source anywhere in the block backs every claim of the block.
     if _has_source_link(page, block):
         return []
@@ -97,6 +108,8 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
     headline = block.kind in ("title", "description") or (block.kind == "heading" and block.text == page.title)
     claims: list[Claim] = []
     for index, (start, end) in enumerate(spans):
+        if not any(s < end and start < e for s, e in candidates):
+            continue
         sentence = body[start:end]
         by_kind = _claim_phrases(sentence, allowed)
         if not by_kind:

@@ -1,0 +1,219 @@
+"""Running the page phase over many pages: from the cache, in this process, or in worker processes.
+
+The page phase is one plain function of picklable values,
+
+    audit_page(job: PageJob, source: PageSource) -> FileResult
+
+so a process pool (here) or a distributed engine can map it over the pages
+of a site; `audit_pages(job, sources)` is the same over a batch. A worker
+builds its Auditor (registry, config, rules) on its first page and keeps it
+for every page of the same job. The site phase (`Auditor.audit_site`) then
+runs once, in the parent, over the results.
+
+`run()` is what `auditor check` uses. Pages whose result is in the cache are
+read from it in the parent; the others are audited in this process when
+there are few of them or one job, or else in a pool of `jobs` worker
+processes, each of which loads jieba's dictionary and the word lists once.
+Results come back in chunks and are yielded in the order of the sources (the
+sorted order of discovery), so the parent holds findings and site
+signatures, never pages.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from auditor.cache import ResultCache
+from auditor.config import Config
+from auditor.engine import Auditor, FileResult
+from auditor.parsing import format_of
+from auditor.registry import Registry, default_registry
+from auditor.sources import PageSource
+
+# The fewest pages to audit, per job, for a pool to be worth starting.
+POOL_MIN_PAGES_PER_JOB = 8
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """Everything a worker needs to audit pages as the run does: the effective config, and
+    whether the run looks across pages (then each result carries its site signatures)."""
+
+    config: Config
+    site: bool = True
+
+
+def default_jobs() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+# --- the page phase as a plain function ------------------------------------------
+
+_current: tuple[PageJob, Auditor] | None = None
+
+
+def auditor_for(job: PageJob) -> Auditor:
+    """The Auditor of `job` in this process, built on first use with the installed checks."""
+    global _current
+    if _current is None or not (_current[0] is job or _current[0] == job):
+        _current = (job, Auditor(default_registry(), job.config, site=job.site))
+    return _current[1]
+
+
+def audit_page(job: PageJob, source: PageSource) -> FileResult:
+    """The page phase for one page: read (unless its bytes are given), parse, check, sign."""
+    return auditor_for(job).audit_source(source)
+
+
+def audit_pages(job: PageJob, sources: Sequence[PageSource]) -> list[FileResult]:
+    """The page phase over a batch of pages (one partition of a distributed map)."""
+    auditor = auditor_for(job)
+    return [auditor.audit_source(source) for source in sources]
+
+
+# --- the run: cache, this process or a pool ---------------------------------------
+
+
+def run(
+    sources: Sequence[PageSource],
+    job: PageJob,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    registry: Registry | None = None,
+) -> Iterator[FileResult]:
+    """Results of the page phase for `sources`, in their order."""
+    registry = registry or default_registry()
+    if cache is None:
+        pending = list(enumerate(sources))
+        cached: dict[int, FileResult] = {}
+    elif jobs <= 1 or len(sources) <= 1:
+        # One pass: each file is read once, looked up, and audited here on a miss.
+        auditor = Auditor(registry, job.config, site=job.site)
+        for source in sources:
+            yield _cached_or_audited(source, cache, auditor, registry)
+        return
+    else:
+        cached, pending = _look_up(sources, cache, registry)
+    if jobs > 1 and len(pending) >= POOL_MIN_PAGES_PER_JOB * jobs:
+        audited = _in_pool([source for _, source in pending], job, jobs, cache)
+    else:
+        auditor = Auditor(registry, job.config, site=job.site)
+        audited = (_audited(source, auditor, cache) for _, source in pending)
+    for index in range(len(sources)):
+        found = cached.pop(index, None)
+        yield found if found is not None else next(audited)
+
+
+def _look_up(
+    sources: Sequence[PageSource], cache: ResultCache, registry: Registry
+) -> tuple[dict[int, FileResult], list[tuple[int, PageSource]]]:
+    cached: dict[int, FileResult] = {}
+    pending: list[tuple[int, PageSource]] = []
+    for index, source in enumerate(sources):
+        data = _read(source)
+        found = cache.get(cache.key(source, data), source.path, registry) if data is not None else None
+        if found is None:
+            pending.append((index, source))
+        else:
+            cached[index] = found
+    return cached, pending
+
+
+def _read(source: PageSource) -> bytes | None:
+    if source.data is not None:
+        return source.data
+    try:
+        with open(source.path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None  # the engine reports it
+
+
+def _cached_or_audited(source: PageSource, cache: ResultCache, auditor: Auditor, registry: Registry) -> FileResult:
+    data = _read(source)
+    if data is None:
+        return auditor.audit_source(source)
+    key = cache.key(source, data)
+    found = cache.get(key, source.path, registry)
+    if found is None:
+        found = _audit_data(auditor, source, data)
+        cache.put(key, found)
+    return found
+
+
+def _audited(source: PageSource, auditor: Auditor, cache: ResultCache | None) -> FileResult:
+    """Audit one page and, with a cache, store its result under the key of the bytes audited."""
+    if cache is None:
+        return auditor.audit_source(source)
+    data = _read(source)
+    if data is None:
+        return auditor.audit_source(source)
+    result = _audit_data(auditor, source, data)
+    cache.put(cache.key(source, data), result)
+    return result
+
+
+def _audit_data(auditor: Auditor, source: PageSource, data: bytes) -> FileResult:
+    fmt = source.fmt or format_of(source.path) or "markdown"
+    return auditor.audit_bytes(source.path, data, fmt, source.charset)
+
+
+# --- the pool ---------------------------------------------------------------------
+
+_worker: tuple[Auditor, ResultCache | None] | None = None
+
+
+# A page that reaches jieba and most word lists, audited once by each worker as it starts.
+WARM_UP_PAGE = """# 示例页面：怎么用 Example
+
+## 一、什么是示例？
+
+这是一个示例段落，深受用户喜爱，联系客服QQ：12345678，优惠码：ABC123。
+
+## Why it matters
+
+This is the best example, trusted by millions. In conclusion, see [the docs](https://example.com/a?utm_source=x).
+"""
+
+
+def _start_worker(job: PageJob, cache: ResultCache | None, preload: bool) -> None:
+    """A worker's set-up: its Auditor, and (`preload`) jieba's dictionary and the word lists loaded."""
+    global _worker
+    auditor = auditor_for(job)
+    _worker = (auditor, cache)
+    if preload:
+        auditor.audit_text("warm-up.md", WARM_UP_PAGE, "markdown")
+
+
+def _work(source: PageSource) -> FileResult:
+    assert _worker is not None, "the worker was not set up"
+    auditor, cache = _worker
+    return _audited(source, auditor, cache)
+
+
+def _chunk_size(pages: int, jobs: int) -> int:
+    """Pages sent to a worker at a time: enough to keep the pipes quiet, few enough that the
+    workers finish together (a sixteenth of each worker's share, at most 32)."""
+    return max(1, min(32, pages // (jobs * 16)))
+
+
+def _in_pool(sources: list[PageSource], job: PageJob, jobs: int, cache: ResultCache | None) -> Iterator[FileResult]:
+    methods = multiprocessing.get_all_start_methods()
+    # fork: workers start in milliseconds and share the parent's imported modules.
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = context.Pool(processes=min(jobs, len(sources)), initializer=_start_worker, initargs=(job, cache, True))
+    try:
+        yield from pool.imap(_work, sources, chunksize=_chunk_size(len(sources), jobs))
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
