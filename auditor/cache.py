@@ -266,7 +266,7 @@ def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResul
                 evidence=evidence,
             )
         )
-    rebuild = _Rebuilder(registry)
+    rebuild = _rebuilder(registry)
     signatures = {}
     for code, value in document["signatures"]:
         if code not in registry.rules:
@@ -278,6 +278,16 @@ def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResul
         if not isinstance(suppressions, Suppressions):
             raise ValueError("suppressions of the wrong type")
     return FileResult(path, fmt, language, findings, signatures, suppressions)
+
+
+_rebuilders: dict[int, tuple[Registry, _Rebuilder]] = {}
+
+
+def _rebuilder(registry: Registry) -> _Rebuilder:
+    found = _rebuilders.get(id(registry))
+    if found is None or found[0] is not registry:
+        found = _rebuilders[id(registry)] = (registry, _Rebuilder(registry))
+    return found[1]
 
 
 def _plain(value: Any) -> Any:
@@ -310,6 +320,9 @@ def _plain(value: Any) -> Any:
     raise _Unstorable(type(value).__name__)
 
 
+_ATOMS = (str, int, float, bool, type(None))
+
+
 class _Rebuilder:
     """Plain data back into values. Records are rebuilt only as dataclasses or named tuples defined
     in modules already loaded by the auditor or one of its installed checks."""
@@ -320,15 +333,31 @@ class _Rebuilder:
             for rule in check.rules:
                 packages.add(rule.__module__.split(".")[0])
         self.packages = packages
+        self._classes: dict[tuple[str, str], tuple[Any, list[str] | None]] = {}
 
     def __call__(self, value: Any) -> Any:
-        if value is None or isinstance(value, (bool, int, float, str)):
+        kind = type(value)
+        if kind in _ATOMS:
             return value
-        if isinstance(value, list):
-            return tuple(self(v) for v in value)
-        if not isinstance(value, dict) or len(value) != 1:
+        if kind is list:  # a tuple; most hold only numbers and strings
+            return tuple(v if type(v) in _ATOMS else self(v) for v in value)
+        if kind is not dict or len(value) != 1:
             raise ValueError("not an encoded value")
         ((tag, body),) = value.items()
+        if tag == "C":
+            module, name, fields = body
+            record, names = self._record(module, name)
+            values = [v if type(v) in _ATOMS else self(v) for v in fields]
+            if names is None:
+                return record(*values)
+            if len(names) != len(values):
+                raise ValueError("wrong number of fields")
+            return record(**dict(zip(names, values, strict=True)))
+        if tag == "A":
+            typecode, data = body
+            if typecode not in "bBhHiIlLqQfd":
+                raise ValueError("unknown array type")
+            return array(typecode, base64.b64decode(data, validate=True))
         if tag == "L":
             return [self(v) for v in body]
         if tag == "F":
@@ -337,32 +366,28 @@ class _Rebuilder:
             return {self(v) for v in body}
         if tag == "D":
             return {self(k): self(v) for k, v in body}
-        if tag == "A":
-            typecode, data = body
-            if typecode not in "bBhHiIlLqQfd":
-                raise ValueError("unknown array type")
-            return array(typecode, base64.b64decode(data, validate=True))
         if tag == "B":
             return base64.b64decode(body, validate=True)
         if tag == "E":
             module, name, raw = body
-            kind = self._class(module, name)
-            if not (isinstance(kind, type) and issubclass(kind, Enum)):
+            enum = self._class(module, name)
+            if not (isinstance(enum, type) and issubclass(enum, Enum)):
                 raise ValueError("not an enum")
-            return kind(self(raw))
-        if tag == "C":
-            module, name, fields = body
-            kind = self._class(module, name)
-            values = [self(v) for v in fields]
-            if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
-                return kind(*values)
-            if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-                names = [f.name for f in dataclasses.fields(kind) if f.init]
-                if len(names) != len(values):
-                    raise ValueError("wrong number of fields")
-                return kind(**dict(zip(names, values, strict=True)))
-            raise ValueError("not a record type")
+            return enum(self(raw))
         raise ValueError(f"unknown tag {tag!r}")
+
+    def _record(self, module: Any, name: Any) -> tuple[Any, list[str] | None]:
+        """A record class and its field names (None: a named tuple, built from positions)."""
+        key = (module, name)
+        if key not in self._classes:
+            record = self._class(module, name)
+            if isinstance(record, type) and issubclass(record, tuple) and hasattr(record, "_fields"):
+                self._classes[key] = (record, None)
+            elif isinstance(record, type) and dataclasses.is_dataclass(record):
+                self._classes[key] = (record, [f.name for f in dataclasses.fields(record) if f.init])
+            else:
+                raise ValueError("not a record type")
+        return self._classes[key]
 
     def _class(self, module: Any, name: Any) -> Any:
         if not isinstance(module, str) or not isinstance(name, str) or "<" in name:

@@ -26,6 +26,7 @@ import fnmatch
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,19 +79,26 @@ class Config:
                 ignored |= codes
         return self.selected - ignored
 
-    def excluded(self, path: str) -> bool:
-        relative = self.relative(path)
+    def excluded(self, path: str, resolved: Path | None = None) -> bool:
+        """Whether the config's excludes leave `path` out (`resolved`: the path resolved, when known)."""
+        if not self.exclude:
+            return False
+        relative = self.relative(path, resolved)
         parts = Path(relative).parts
         return any(
             fnmatch.fnmatch(relative, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts)
             for pattern in self.exclude
         )
 
-    def relative(self, path: str) -> str:
+    def relative(self, path: str, resolved: Path | None = None) -> str:
         try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+            return (resolved or Path(path).resolve()).relative_to(self._resolved_root).as_posix()
         except ValueError:
             return Path(path).as_posix()
+
+    @cached_property
+    def _resolved_root(self) -> Path:
+        return self.root.resolve()
 
 
 def find_config_file(start: Path) -> Path | None:

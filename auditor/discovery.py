@@ -58,28 +58,30 @@ def _walk(root: Path, config: Config) -> Iterable[str]:
         spec = _gitignore(ancestor)
         if spec is not None:
             inherited.append((ancestor, spec))
-    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(root, inherited)]
+    # Each folder travels with its resolved path: an entry that is no symbolic link resolves to
+    # that path and its name, so only links are resolved one by one (a resolve is a dozen calls).
+    stack: list[tuple[Path, Path, list[tuple[Path, pathspec.PathSpec]]]] = [(root, root.resolve(), inherited)]
     while stack:
-        folder, specs = stack.pop()
+        folder, resolved_folder, specs = stack.pop()
         own = _gitignore(folder)
         if own is not None:
-            specs = [*specs, (folder.resolve(), own)]
+            specs = [*specs, (resolved_folder, own)]
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
         for entry in entries:
             path = Path(entry.path)
-            resolved = path.resolve()
+            resolved = path.resolve() if entry.is_symlink() else resolved_folder / entry.name
             if entry.is_dir(follow_symlinks=False):
-                if entry.name in ALWAYS_SKIPPED or config.excluded(entry.path):
+                if entry.name in ALWAYS_SKIPPED or config.excluded(entry.path, resolved):
                     continue
                 if not _ignored(resolved, True, specs):
-                    stack.append((path, specs))
+                    stack.append((path, resolved, specs))
             elif (
                 entry.is_file()
                 and format_of(entry.name)
-                and not config.excluded(entry.path)
+                and not config.excluded(entry.path, resolved)
                 and not _ignored(resolved, False, specs)
             ):
                 yield entry.path

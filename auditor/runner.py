@@ -21,6 +21,8 @@ signatures, never pages.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -90,6 +92,29 @@ def run(
 ) -> Iterator[FileResult]:
     """Results of the page phase for `sources`, in their order."""
     registry = registry or default_registry()
+    with _batch_collector():
+        yield from _run(sources, job, jobs, cache, registry)
+
+
+@contextlib.contextmanager
+def _batch_collector() -> Iterator[None]:
+    """The garbage collector tuned for a batch of pages: what is loaded by now (modules, word
+    lists, jieba's dictionary) is set aside for good, and collections come less often. A page
+    makes hundreds of thousands of small objects and almost no cycles; with the defaults the
+    collector took a tenth of the page phase."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _run(
+    sources: Sequence[PageSource], job: PageJob, jobs: int, cache: ResultCache | None, registry: Registry
+) -> Iterator[FileResult]:
     if cache is None:
         pending = list(enumerate(sources))
         cached: dict[int, FileResult] = {}
@@ -190,6 +215,8 @@ def _start_worker(job: PageJob, cache: ResultCache | None, preload: bool) -> Non
     _worker = (auditor, cache)
     if preload:
         auditor.audit_text("warm-up.md", WARM_UP_PAGE, "markdown")
+    gc.freeze()  # as in _batch_collector, for the life of the worker
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _work(source: PageSource) -> FileResult:

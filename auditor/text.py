@@ -40,8 +40,8 @@ def detect_language(value: str) -> str:
     """
     if value.isascii():  # no Han character can be there: only whether there is a Latin letter matters
         return "en" if _LATIN.search(value) else "und"
-    han = len(_HAN.findall(value))
-    latin = len(_LATIN.findall(value))
+    han = _HAN.subn("", value)[1]  # counted without a string per character
+    latin = _LATIN.subn("", value)[1]
     if han == 0 and latin == 0:
         return "und"
     return "zh" if han * 3 >= latin else "en"

@@ -19,5 +19,5 @@ def test_rule_table_matches_the_registry() -> None:
 
 
 def test_every_check_option_of_the_cli_is_documented() -> None:
-    for option in ("--select", "--ignore", "--config", "--fail-on", "--format"):
+    for option in ("--select", "--ignore", "--config", "--fail-on", "--format", "--jobs", "--no-cache", "--cache-dir"):
         assert f"`{option}" in README, option

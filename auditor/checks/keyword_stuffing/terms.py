@@ -10,6 +10,7 @@ out in the text is not a repeated keyword.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -104,17 +105,22 @@ def display(occurrence: Occurrence) -> str:
 
 
 class _FirstPlaces:
-    """The first occurrence of each term, made into an Occurrence only when asked for."""
+    """The first occurrence of each term, found when asked for (only reported terms ever are)."""
 
-    def __init__(self, places: dict[Term, tuple[Block, int, int]]) -> None:
-        self._places = places
+    def __init__(self, blocks: list[tuple[Block, list[Word]]], counts: Counter[Term]) -> None:
+        self._blocks = blocks
+        self._counts = counts
 
     def __getitem__(self, term: Term) -> Occurrence:
-        block, start, end = self._places[term]
-        return Occurrence(term, block, start, end)
+        if term in self._counts:
+            for block, words in self._blocks:
+                for occurrence in occurrences(block, words):
+                    if occurrence.term == term:
+                        return occurrence
+        raise KeyError(term)
 
     def __contains__(self, term: object) -> bool:
-        return term in self._places
+        return term in self._counts
 
 
 class TermCounts:
@@ -126,12 +132,13 @@ class TermCounts:
     """
 
     def __init__(self, blocks: Iterable[Block]) -> None:
-        # The same counting as `occurrences()` over each block, written out flat:
-        # a page has tens of thousands of terms, and only the first place of the
-        # few reported ones is ever looked at, so places are kept as plain tuples.
-        counts: dict[Term, int] = {}
-        places: dict[Term, tuple[Block, int, int]] = {}
+        # The terms `occurrences()` yields, counted a whole block at a time: each
+        # n-gram is kept where its words are all content words and adjacent, as
+        # there, but the lists are made by comprehensions and counted by Counter,
+        # not one Occurrence at a time. Pages have tens of thousands of terms.
+        self.counts: Counter[Term] = Counter()
         self.total = 0
+        kept: list[tuple[Block, list[Word]]] = []
         seen: set[str] = set()
         for block in blocks:
             words = prose_words(block)
@@ -139,32 +146,22 @@ class TermCounts:
             if not key or (block.kind in LIST_KINDS and key in seen):
                 continue
             seen.add(key)
-            self.total += sum(1 for w in words if w.content)
+            kept.append((block, words))
+            norms = [w.norm for w in words]
+            content = [w.content for w in words]
+            self.total += sum(content)
+            self.counts.update([(n,) for n, c in zip(norms, content, strict=True) if c and not is_lone_han(n)])
             text = block.text
-            n = len(words)
-            # adjacent[j]: only spaces between word j-1 and word j
-            adjacent = [False] + [not text[words[j - 1].end : words[j].start].strip() for j in range(1, n)]
-            for i, first in enumerate(words):
-                if not first.content:
-                    continue
-                norm = first.norm
-                if not (len(norm) == 1 and _LONE_HAN.match(norm)):
-                    term: Term = (norm,)
-                    counts[term] = counts.get(term, 0) + 1
-                    if term not in places:
-                        places[term] = (block, first.start, first.end)
-                key_words = [norm]
-                for j in range(i + 1, min(i + MAX_WORDS, n)):
-                    word = words[j]
-                    if not word.content or not adjacent[j]:
-                        break
-                    key_words.append(word.norm)
-                    term = tuple(key_words)
-                    counts[term] = counts.get(term, 0) + 1
-                    if term not in places:
-                        places[term] = (block, first.start, word.end)
-        self.counts: Counter[Term] = Counter(counts)
-        self.first = _FirstPlaces(places)
+            # runs[k]: words k … k+size-1 are content words, each after the one before with only spaces between
+            runs = [
+                c and d and not text[a.end : b.start].strip()
+                for (a, b), (c, d) in zip(itertools.pairwise(words), itertools.pairwise(content), strict=True)
+            ]
+            for size in range(2, MAX_WORDS + 1):
+                if size > 2:
+                    runs = [r and more for r, more in itertools.pairwise(runs)]
+                self.counts.update([tuple(norms[k : k + size]) for k, run in enumerate(runs) if run])
+        self.first = _FirstPlaces(kept, self.counts)
 
     def share(self, term: Term) -> float:
         """The part of the content words the term takes up (count × words in it ÷ all)."""
