@@ -219,25 +219,47 @@ def _start_worker(job: PageJob, cache: ResultCache | None, preload: bool) -> Non
     gc.set_threshold(50_000, 20, 100)
 
 
-def _work(source: PageSource) -> FileResult:
+def _work(task: tuple[int, PageSource]) -> tuple[int, FileResult]:
     assert _worker is not None, "the worker was not set up"
     auditor, cache = _worker
-    return _audited(source, auditor, cache)
+    index, source = task
+    return index, _audited(source, auditor, cache)
 
 
 def _chunk_size(pages: int, jobs: int) -> int:
     """Pages sent to a worker at a time: enough to keep the pipes quiet, few enough that the
-    workers finish together (a sixteenth of each worker's share, at most 32)."""
-    return max(1, min(32, pages // (jobs * 16)))
+    workers finish together (a sixty-fourth of each worker's share, at most 8)."""
+    return max(1, min(8, pages // (jobs * 64)))
+
+
+def _size(source: PageSource) -> int:
+    if source.data is not None:
+        return len(source.data)
+    try:
+        return os.stat(source.path).st_size
+    except OSError:
+        return 0
 
 
 def _in_pool(sources: list[PageSource], job: PageJob, jobs: int, cache: ResultCache | None) -> Iterator[FileResult]:
+    """Results of `sources`, in their order, audited by `jobs` workers.
+
+    The largest pages go first, so that the last pages to finish are small ones and both
+    workers stay busy to the end; results are put back in order as they arrive."""
     methods = multiprocessing.get_all_start_methods()
     # fork: workers start in milliseconds and share the parent's imported modules.
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
+    tasks = [(i, sources[i]) for i in order]
     pool = context.Pool(processes=min(jobs, len(sources)), initializer=_start_worker, initargs=(job, cache, True))
     try:
-        yield from pool.imap(_work, sources, chunksize=_chunk_size(len(sources), jobs))
+        done: dict[int, FileResult] = {}
+        following = 0
+        for index, result in pool.imap_unordered(_work, tasks, chunksize=_chunk_size(len(sources), jobs)):
+            done[index] = result
+            while following in done:
+                yield done.pop(following)
+                following += 1
         pool.close()
     except BaseException:
         pool.terminate()

@@ -249,6 +249,5 @@ def test_a_missing_file_is_reported_not_cached(tmp_path: Path) -> None:
 
 
 def test_chunks_stay_small_and_keep_both_workers_busy() -> None:
-    assert runner._chunk_size(6000, 2) == 32
-    assert runner._chunk_size(127, 2) == 3
-    assert runner._chunk_size(5, 2) == 1
+    assert runner._chunk_size(6000, 2) == 8
+    assert runner._chunk_size(127, 2) == 1

@@ -56,17 +56,19 @@ def _common_substrings(heading: str, title: str) -> set[str]:
     best: set[str] = set()
     longest = 0
     # A classic longest-common-substring table; headings and titles are short.
-    # Rows are kept sparse (only where the characters are equal), and a run
-    # shorter than the longest piece found so far cannot change the result.
+    # Only runs of two characters or more can name a topic, so the table is kept
+    # where two characters in a row are equal (a run ending in one equal pair
+    # has length 2, or one more than the run before it), and a run shorter than
+    # the longest piece found so far cannot change the result.
     where: dict[str, list[int]] = {}
-    for j, other in enumerate(title, 1):
-        where.setdefault(other, []).append(j)
+    for j in range(2, len(title) + 1):
+        where.setdefault(title[j - 2 : j], []).append(j)
     previous: dict[int, int] = {}
-    for i, ch in enumerate(heading, 1):
+    for i in range(2, len(heading) + 1):
         current: dict[int, int] = {}
-        for j in where.get(ch, ()):
-            length = current[j] = previous.get(j - 1, 0) + 1
-            if length < 2 or length < longest:
+        for j in where.get(heading[i - 2 : i], ()):
+            length = current[j] = previous.get(j - 1, 1) + 1
+            if length < longest:
                 continue
             raw = heading[i - length : i]
             piece = raw.strip()
@@ -310,7 +312,8 @@ class _Shingles:
 def _block_shingles(words: list[str]) -> list[str]:
     if len(words) < _SHINGLE:
         return [" ".join(words)] if len(words) >= 2 else []
-    return [" ".join(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
+    # each run of _SHINGLE words in a row, made by zip and join without a Python-level loop
+    return list(map(" ".join, zip(*(words[k:] for k in range(_SHINGLE)), strict=False)))
 
 
 def _minhash(shingles: set[str]) -> array:
