@@ -5,8 +5,8 @@ format and language, its findings, each site rule's signature of it and its
 suppressions. It is stored under a key that changes whenever anything the
 page phase depends on changes:
 
-- the file's bytes, its format, the charset declared for it, and its path
-  relative to the project root (a rule may name the path in a message);
+- the file's bytes, its format, the charset declared for it, and its path as
+  the report names it (a message may name the page);
 - the rules selected for that path and the effective config: severities,
   rule options, watch and allow terms, and whether the run looks across pages;
 - the auditor's version and a stamp of its installed files (so an edit to an
@@ -78,7 +78,6 @@ class ResultCache:
         self.fingerprint = fingerprint
         self.config = config
         self._ready = False
-        self._root: str | None = None
         self._codes: dict[frozenset[str], str] = {}
 
     @classmethod
@@ -94,11 +93,9 @@ class ResultCache:
         codes = self._codes.get(selected)
         if codes is None:
             codes = self._codes[selected] = ",".join(sorted(selected))
-        if self._root is None:
-            self._root = os.path.abspath(self.config.root)
-        # Relative to the project root, so the key holds wherever the run starts or the project lives.
-        relative = os.path.relpath(os.path.abspath(path), self._root)
-        head = "\0".join((self.fingerprint, relative, source.fmt or "", source.charset or "", codes))
+        # The path as reports name it: a message may name the page (IO001 does), so a page
+        # reported under another name (from another working folder) is audited again.
+        head = "\0".join((self.fingerprint, path, source.fmt or "", source.charset or "", codes))
         digest = hashlib.blake2b(head.encode("utf-8", "surrogatepass"), digest_size=20)
         digest.update(b"\0")
         digest.update(data)

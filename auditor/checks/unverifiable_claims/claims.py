@@ -96,10 +96,9 @@ def page_claims(page: Page, allow_terms: Sequence[str] = ()) -> PageClaims:
 
 def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Claim]:
     body = block.text
-    # Where any claim phrase of any kind could be: a sentence with a claim of its
-    # own always overlaps one of these, so the others need no closer look.
-    candidates = _any_claim().spans(body)
-    if not candidates:
+    # No claim phrase of any kind can be in the block (or, below, in a sentence): no closer look.
+    anywhere = _any_claim()
+    if not anywhere.may_match(body):
         return []
     # A link to a source anywhere in the block backs every claim of the block.
     if _has_source_link(page, block):
@@ -108,9 +107,9 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
     headline = block.kind in ("title", "description") or (block.kind == "heading" and block.text == page.title)
     claims: list[Claim] = []
     for index, (start, end) in enumerate(spans):
-        if not any(s < end and start < e for s, e in candidates):
-            continue
         sentence = body[start:end]
+        if not anywhere.may_match(sentence):
+            continue
         by_kind = _claim_phrases(sentence, allowed)
         if not by_kind:
             continue
