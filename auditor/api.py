@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from auditor.cache import ResultCache
 from auditor.config import Config, load_config
 from auditor.discovery import discover, looks_across_pages, sources
 from auditor.engine import FileResult
@@ -21,6 +22,7 @@ from auditor.parsing import format_of
 from auditor.phases import Settings, auditor_for
 from auditor.registry import default_registry
 from auditor.report import Report
+from auditor.runner import run
 
 ENGINES = ("local", "dask")
 
@@ -101,11 +103,14 @@ def audit_files(
     engine: str = "local",
     scheduler: str | None = None,
     partition_size: int | None = None,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
     on_page: Callable[[], None] | None = None,
 ) -> Iterator[FileResult]:
     """The results of discovered `files` (pages, and WARC files of pages), in report order.
 
-    `on_page` is called as each page's own phase ends, for a progress bar.
+    The local engine audits in `jobs` worker processes and reads and fills
+    `cache`; `on_page` is called as each page's own phase ends, for a progress bar.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
@@ -115,18 +120,24 @@ def audit_files(
 
         yield from on_dask(files, run, scheduler=scheduler, partition_size=partition_size)
     else:
-        yield from audit_local(files, run, on_page)
+        yield from audit_local(files, run, jobs, cache, on_page)
 
 
-def audit_local(files: list[str], settings: Settings, on_page: Callable[[], None] | None = None) -> list[FileResult]:
-    """Both phases in this process: each page, then the site phase over all of them."""
-    auditor = auditor_for(settings)
+def audit_local(
+    files: list[str],
+    settings: Settings,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    on_page: Callable[[], None] | None = None,
+) -> list[FileResult]:
+    """Both phases on this machine: each page (from the cache, here or in a pool of `jobs`
+    worker processes), then the site phase over all of them."""
     results = []
-    for source in sources(files):
-        results.append(auditor.audit_source(source))
+    for result in run(list(sources(files)), settings, jobs, cache):
+        results.append(result)
         if on_page is not None:
             on_page()
-    auditor.audit_site(results)
+    auditor_for(settings).audit_site(results)
     return results
 
 

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,6 +20,7 @@ import typer
 
 from auditor import __version__, baseline
 from auditor.api import ENGINES, audit_files
+from auditor.cache import ENV_VAR, ResultCache, cache_folder
 from auditor.config import Config, ConfigError, load_config
 from auditor.discovery import discover
 from auditor.engine import Auditor, FileResult
@@ -27,6 +29,7 @@ from auditor.registry import Registry, default_registry
 from auditor.report import Report
 from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS, STREAMED
 from auditor.reporters.text import summary_line
+from auditor.runner import default_jobs
 from auditor.sources import PageSource
 from auditor.starter import InitError, write_starter
 from auditor.warc import WarcError
@@ -138,6 +141,20 @@ def check(
         Optional[int],  # noqa: UP045
         typer.Option("--partition-size", min=1, help="With --engine dask: pages per task of the page phase."),
     ] = None,
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--jobs", "-j", min=1, help="Worker processes for the pages (default: one per core)."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Audit every page again; neither read nor write the cache.")
+    ] = False,
+    cache_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--cache-dir",
+            help=f"Where to keep the cache (default: ${ENV_VAR}, else .auditor_cache at the project root).",
+        ),
+    ] = None,
 ) -> None:
     """Audit pages and report findings."""
     if baseline_file and write_baseline:
@@ -169,15 +186,24 @@ def check(
         report = _read_stdin(registry, settings, stdin_filename)
     else:
         files = discover(targets, settings)
+        run = _Run(
+            engine.value,
+            scheduler,
+            partition_size,
+            jobs or default_jobs(),
+            None
+            if no_cache
+            else ResultCache.open(cache_folder(settings, cache_dir), registry, settings, len(files) > 1),
+        )
         streamed = STREAMED.get(output_format.value)
         if streamed is not None and not (baseline_file or write_baseline or statistics or output_file):
             # json-lines with nothing to do across the whole report: written page by page as results arrive.
             fails = False
-            for result in _results(files, settings, engine.value, scheduler, partition_size):
+            for result in _results(files, settings, run):
                 streamed(result, sys.stdout)
                 fails = fails or any(f.severity.rank >= settings.fail_on.rank for f in result.findings)
             raise typer.Exit(1 if fails and not exit_zero else 0)
-        report = _audit(files, settings, engine.value, scheduler, partition_size, quiet)
+        report = _audit(files, settings, run, quiet)
     if write_baseline:
         try:
             recorded = baseline.write(report, write_baseline)
@@ -198,38 +224,44 @@ def _read_stdin(registry: Registry, settings: Config, name: str | None) -> Repor
     return Report([Auditor(registry, settings, site=False).audit_source(page)], config=settings)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """Where and how the pages are audited: the engine and its options."""
+
+    engine: str
+    scheduler: str | None
+    partition_size: int | None
+    jobs: int
+    cache: ResultCache | None
+
+
 def _results(
-    files: list[str],
-    settings: Config,
-    engine: str,
-    scheduler: str | None,
-    partition_size: int | None,
-    on_page: Callable[[], None] | None = None,
+    files: list[str], settings: Config, run: _Run, on_page: Callable[[], None] | None = None
 ) -> Iterator[FileResult]:
     """The page results in report order, from the chosen engine; a bad WARC or a lost cluster is exit 2."""
     try:
         yield from audit_files(
             files,
             settings,
-            engine=engine,
-            scheduler=scheduler,
-            partition_size=partition_size,
+            engine=run.engine,
+            scheduler=run.scheduler,
+            partition_size=run.partition_size,
+            jobs=run.jobs,
+            cache=run.cache,
             on_page=on_page,
         )
     except WarcError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:  # the cluster could not be reached or was lost; files that fail to read are findings
-        if engine != "dask":
+        if run.engine != "dask":
             raise
         raise _fail(f"--engine dask: {exc}") from None
 
 
-def _audit(
-    files: list[str], settings: Config, engine: str, scheduler: str | None, partition_size: int | None, quiet: bool
-) -> Report:
+def _audit(files: list[str], settings: Config, run: _Run, quiet: bool) -> Report:
     """The discovered pages, both phases, with a progress bar where it helps."""
     with progress(len(files), enabled=not quiet) as bar:
-        return Report(list(_results(files, settings, engine, scheduler, partition_size, bar.advance)), config=settings)
+        return Report(list(_results(files, settings, run, bar.advance)), config=settings)
 
 
 def _emit(report: Report, fmt: str, output_file: Path | None, statistics: bool, quiet: bool) -> None:

@@ -30,6 +30,7 @@ import fnmatch
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,8 @@ class Config:
 
     def rules_for(self, path: str) -> frozenset[str]:
         """The codes that apply to a file, after its per-file ignores."""
+        if not self.per_file_ignores:
+            return self.selected
         relative = self.relative(path)
         ignored: set[str] = set()
         for pattern, codes in self.per_file_ignores:
@@ -109,19 +112,26 @@ class Config:
                 ignored |= codes
         return self.selected - ignored
 
-    def excluded(self, path: str) -> bool:
-        relative = self.relative(path)
+    def excluded(self, path: str, resolved: Path | None = None) -> bool:
+        """Whether the config's excludes leave `path` out (`resolved`: the path resolved, when known)."""
+        if not self.exclude:
+            return False
+        relative = self.relative(path, resolved)
         parts = Path(relative).parts
         return any(
             fnmatch.fnmatch(relative, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts)
             for pattern in self.exclude
         )
 
-    def relative(self, path: str) -> str:
+    def relative(self, path: str, resolved: Path | None = None) -> str:
         try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+            return (resolved or Path(path).resolve()).relative_to(self._resolved_root).as_posix()
         except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
             return Path(path).as_posix()
+
+    @cached_property
+    def _resolved_root(self) -> Path:
+        return self.root.resolve()
 
 
 def find_config_file(start: Path) -> Path | None:

@@ -76,12 +76,14 @@ def _walk(root: Path, config: Config) -> Iterable[str]:
         spec = _gitignore(ancestor)
         if spec is not None:
             inherited.append((ancestor, spec))
-    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(root, inherited)]
+    # Each folder travels with its resolved path: an entry that is no symbolic link resolves to
+    # that path and its name, so only links are resolved one by one (a resolve is a dozen calls).
+    stack: list[tuple[Path, Path, list[tuple[Path, pathspec.PathSpec]]]] = [(root, root.resolve(), inherited)]
     while stack:
-        folder, specs = stack.pop()
+        folder, resolved_folder, specs = stack.pop()
         own = _gitignore(folder)
         if own is not None:
-            specs = [*specs, (_real(folder), own)]
+            specs = [*specs, (resolved_folder, own)]
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
@@ -90,12 +92,17 @@ def _walk(root: Path, config: Config) -> Iterable[str]:
             continue
         for entry in entries:
             path = Path(entry.path)
+            resolved = _real(path) if entry.is_symlink() else resolved_folder / entry.name
             if _is_dir(entry):
-                if entry.name in ALWAYS_SKIPPED or config.excluded(entry.path):
+                if entry.name in ALWAYS_SKIPPED or config.excluded(entry.path, resolved):
                     continue
-                if not _ignored(_real(path), True, specs):
-                    stack.append((path, specs))
-            elif format_of(entry.name) and not config.excluded(entry.path) and not _ignored(_real(path), False, specs):
+                if not _ignored(resolved, True, specs):
+                    stack.append((path, resolved, specs))
+            elif (
+                format_of(entry.name)
+                and not config.excluded(entry.path, resolved)
+                and not _ignored(resolved, False, specs)
+            ):
                 yield entry.path  # a plain file, or something the engine will say it cannot read
 
 

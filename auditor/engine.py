@@ -97,8 +97,11 @@ class Auditor:
                 return self._unreadable(path, fmt, str(exc))
         return self._audit_bytes(path, data, size, fmt, page.charset)
 
-    def audit_bytes(self, path: str, data: bytes, fmt: str, charset: str | None = None) -> FileResult:
-        return self._audit_bytes(path, data, len(data), fmt, charset)
+    def audit_bytes(
+        self, path: str, data: bytes, fmt: str, charset: str | None = None, size: int | None = None
+    ) -> FileResult:
+        """A page whose bytes are read; `size`: the file's size, when `data` is only its first part."""
+        return self._audit_bytes(path, data, len(data) if size is None else size, fmt, charset)
 
     def _audit_bytes(self, path: str, data: bytes, size: int, fmt: str, charset: str | None) -> FileResult:
         notes: list[_Note] = []

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _GAP = re.compile(r"(?<!\s)\s*(?:…|\.\.\.)\s*")  # entered at the start of a run of spaces only
 _LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
 _BETWEEN = r"[^。！？!?\n.;；]{0,16}?"
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):  # a named tuple: made for every match, and cheaper than a dataclass
     start: int
     end: int
     text: str
@@ -45,12 +44,30 @@ class PhraseMatcher:
         if literals:
             alternatives.append(f"(?P<lit>{_trie_pattern(list(self._literals))})")
         self._pattern = re.compile("|".join(alternatives), re.I) if alternatives else None
+        self._words, self._anchors, self._exact_only = _prefilter(self.entries)
 
     def __bool__(self) -> bool:
         return self._pattern is not None
 
+    def may_match(self, text: str) -> bool:
+        """False only when no entry can match anywhere in `text`; cheaper than matching.
+
+        A match needs each word of its entry (Latin entries: the lower-cased text
+        holds the entry's longest word as a whole word) or its first piece (entries
+        starting in Chinese: the lower-cased text holds it). Text with characters whose case-insensitive
+        match differs from lower-casing them (ſ, ı, K …) is always matched.
+        """
+        if self._exact_only or self._pattern is None:
+            return self._pattern is not None
+        low = text.lower()
+        if _SPECIAL_FOLDS.search(low):
+            return True
+        if self._words and not self._words.isdisjoint(_ALNUM_RUN.findall(low)):
+            return True
+        return self._anchors is not None and self._anchors.search(low) is not None
+
     def finditer(self, text: str) -> Iterator[Match]:
-        if self._pattern is None:
+        if self._pattern is None or not self.may_match(text):
             return
         for found in self._pattern.finditer(text):
             matched = found.group()
@@ -60,8 +77,66 @@ class PhraseMatcher:
                 entry = self._gapped.get(found.lastgroup or "", matched)
             yield Match(found.start(), found.end(), matched, entry)
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the entries match, without naming them."""
+        if self._pattern is None or not self.may_match(text):
+            return []
+        return [found.span() for found in self._pattern.finditer(text)]
+
     def search(self, text: str) -> Match | None:
         return next(self.finditer(text), None)
+
+
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _special_folds() -> re.Pattern[str]:
+    """Characters (lower-cased) that match others case-insensitively beyond lower-casing:
+    ſ matches s, ı matches i, µ matches μ …; and U+0307, left by lower-casing İ."""
+    try:
+        from re._casefix import _EXTRA_CASES  # Python 3.11 and later
+
+        chars = {c for key, values in _EXTRA_CASES.items() for c in (key, *values) if c > 127}
+    except ImportError:  # pragma: no cover - Python 3.10: a superset, every non-ASCII letter but Han
+        return re.compile(r"[^\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+    chars.add(0x307)
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(chars)) + "]")
+
+
+_SPECIAL_FOLDS = _special_folds()
+
+
+def _prefilter(entries: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str] | None, bool]:
+    """What `may_match` looks for: for each entry that starts in Latin script its longest
+    word (every word of a match stands as a whole word in the text: Latin ends carry word
+    edges), a pattern of the first pieces of the entries that start in Chinese, and whether
+    the entries cannot be prefiltered at all (then everything may match)."""
+    words: set[str] = set()
+    anchors: list[str] = []
+    for entry in entries:
+        pieces = [piece.lower() for piece in _GAP.split(entry)]
+        if not pieces[0] or any(_SPECIAL_FOLDS.search(piece) for piece in pieces):
+            return frozenset(), None, True
+        if len("".join(pieces)) != len("".join(_GAP.split(entry))):
+            return frozenset(), None, True
+        if _HAN_CHAR.match(pieces[0]):
+            anchors.append(pieces[0])
+            continue
+        runs = [run for piece in pieces for run in _ALNUM_RUN.findall(piece)]
+        if not runs:
+            return frozenset(), None, True
+        words.add(max(runs, key=len))
+    pattern = re.compile(_plain_trie(_trie(sorted(set(anchors))))) if anchors else None
+    return frozenset(words), pattern, False
+
+
+def _plain_trie(node: dict[str, dict]) -> str:
+    """A prefix tree as a pattern that matches any of its words anywhere (no word edges)."""
+    if _END in node:
+        return ""  # a word ends here: its longer words need not be tried for a yes or no
+    branches = [re.escape(char) + _plain_trie(child) for char, child in sorted(node.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 _BOUNDARY_BEFORE = r"(?<![A-Za-z0-9])"

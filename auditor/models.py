@@ -9,15 +9,47 @@ from __future__ import annotations
 
 import bisect
 import enum
+import re
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from auditor import text
 
+# How deep HTML elements may nest by default (config: `max-depth`). Real pages stay under
+# 40 levels; beautifulsoup4 builds, searches and frees its tree with recursion in places.
+DEFAULT_MAX_DEPTH = 256
+
 T = TypeVar("T")
+_NEWLINE = re.compile("\n")
+
+
+class cached_property(Generic[T]):  # named as the one in functools it stands for
+    """functools.cached_property without the lock Python 3.11 takes on every first read.
+
+    Pages hold thousands of blocks, each reading its language and words once:
+    the lock was a tenth of that cost. Pages are never shared between threads.
+    """
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> cached_property[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+    def __get__(self, instance: object, owner: type | None = None) -> T | cached_property[T]:
+        if instance is None:
+            return self
+        # Stored under the same name, the value hides this descriptor from then on.
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 class Severity(str, enum.Enum):
@@ -175,11 +207,7 @@ class Page:
 
     @cached_property
     def _line_starts(self) -> list[int]:
-        starts = [0]
-        for i, ch in enumerate(self.source):
-            if ch == "\n":
-                starts.append(i + 1)
-        return starts
+        return [0, *(m.end() for m in _NEWLINE.finditer(self.source))]
 
     @cached_property
     def lines(self) -> list[str]:

@@ -152,8 +152,10 @@ class RegisteredRule:
 
 
 class Registry:
-    def __init__(self, checks: Iterable[Check]) -> None:
+    def __init__(self, checks: Iterable[Check], providers: Mapping[str, tuple[str, str]] | None = None) -> None:
         self.checks = tuple(checks)
+        # check name -> (distribution, version) of the package whose entry point provided it
+        self.providers = dict(providers or {})
         self.rules: dict[str, RegisteredRule] = {}
         self._names: dict[str, str] = {}
         for check in self.checks:
@@ -179,6 +181,10 @@ class Registry:
         if upper == "ALL":
             return [r.code for r in self]
         return [code for code in sorted(self.rules) if upper and code.startswith(upper)]
+
+    def provider(self, check_name: str) -> tuple[str, str]:
+        """The distribution and version a check came from ("", "") when not known."""
+        return self.providers.get(check_name, ("", ""))
 
     def find(self, name_or_code: str) -> RegisteredRule | None:
         code = name_or_code if name_or_code in self.rules else self._names.get(name_or_code, "")
@@ -215,6 +221,7 @@ def default_registry() -> Registry:
     so one broken package does not stop the audit.
     """
     checks: list[Check] = []
+    providers: dict[str, tuple[str, str]] = {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
             loaded = entry.load()
@@ -225,4 +232,7 @@ def default_registry() -> Registry:
             print(f"auditor: skipping {entry.name!r}: {entry.value} is not an auditor Check", file=sys.stderr)
             continue
         checks.append(loaded)
-    return Registry(checks)
+        dist = getattr(entry, "dist", None)
+        if dist is not None:
+            providers[loaded.name] = (str(dist.name), str(dist.version))
+    return Registry(checks, providers)

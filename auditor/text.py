@@ -1,23 +1,17 @@
 """Text analysis shared by every check: language, words, content terms, sentences.
 
-Chinese is segmented with jieba, whose dictionary is loaded once per process
-(on first use, so runs that meet no Chinese never pay for it, or up front by
-`preload()`) with its log messages silenced. Other scripts use a Unicode-aware word pattern.
+Chinese is segmented with jieba (or jieba_fast, see `auditor.segmenter`),
+whose dictionary is loaded once per process, on first use, so runs that meet
+no Chinese never pay for it, or up front by `preload()`. Other scripts use a Unicode-aware word pattern.
 """
 
 from __future__ import annotations
 
-import logging
-import marshal
-import os
 import re
-import threading
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from auditor import lexicon
+from auditor import lexicon, segmenter
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -28,8 +22,9 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_END = re.compile(r"[。！？!?；;]+|\.(?=\s|$)|\n+")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
+    # A named tuple, not a dataclass: pages hold hundreds of thousands of words,
+    # and a tuple is several times cheaper to make.
     text: str
     norm: str  # lower-cased, for counting
     start: int  # offsets into the block's text
@@ -43,71 +38,18 @@ def detect_language(value: str) -> str:
     A third, not a half: Chinese pages are full of Latin brand names and URLs,
     and one Han character carries about as much as a whole English word.
     """
-    han = len(_HAN.findall(value))
-    latin = len(_LATIN.findall(value))
+    if value.isascii():  # no Han character can be there: only whether there is a Latin letter matters
+        return "en" if _LATIN.search(value) else "und"
+    han = _HAN.subn("", value)[1]  # counted without a string per character
+    latin = _LATIN.subn("", value)[1]
     if han == 0 and latin == 0:
         return "und"
     return "zh" if han * 3 >= latin else "en"
 
 
-_JIEBA_LOCK = threading.Lock()
-_CHUNK = 20_000  # dictionary entries per marshal chunk: about 10 ms of loading each
-
-
-@cache
 def _jieba() -> Any:
-    with _JIEBA_LOCK:  # @cache does not stop two threads from both getting here
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        if not jieba.dt.initialized:
-            _initialize(jieba)
-    return jieba
-
-
-def _initialize(jieba: Any) -> None:
-    """jieba's `initialize()`, from a cache of our own that loads twice as fast, in pieces.
-
-    jieba caches its prefix dictionary (half a million entries) as one marshal
-    stream that it reads object by object from the file: about 0.5 s of CPU.
-    Ours holds the same dictionary as marshal chunks, read from bytes: about
-    half that, and other threads (the language server's event loop) run
-    between chunks. It is built from jieba's own load the first time, under
-    the user's cache folder; anything amiss falls back to jieba's way.
-    """
-    tokenizer = jieba.dt
-    path = _jieba_cache_path(jieba)
-    if path is not None and tokenizer.dictionary is None:  # jieba's default dictionary, as we use it
-        try:
-            total, chunks = marshal.loads(path.read_bytes())
-            freq: dict[str, int] = {}
-            for chunk in chunks:
-                freq.update(marshal.loads(chunk))
-            tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
-            return
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-    tokenizer.initialize()
-    if path is not None and tokenizer.dictionary is None:
-        items = list(tokenizer.FREQ.items())
-        chunks = [marshal.dumps(dict(items[i : i + _CHUNK])) for i in range(0, len(items), _CHUNK)]
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}")
-            partial.write_bytes(marshal.dumps((tokenizer.total, chunks)))
-            partial.replace(path)
-        except OSError:
-            pass
-
-
-def _jieba_cache_path(jieba: Any) -> Path | None:
-    """Where our copy of jieba's dictionary is kept: named by jieba's version and its dictionary file."""
-    try:
-        source = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME).stat()
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "auditor"
-    except (OSError, AttributeError, TypeError, RuntimeError):  # RuntimeError: no home folder
-        return None
-    return folder / f"jieba-{jieba.__version__}-{source.st_size}-{int(source.st_mtime)}.marshal"
+    """jieba (or jieba_fast), its dictionary loaded once per process, on first use."""
+    return segmenter.load()
 
 
 def preload() -> None:
@@ -115,8 +57,8 @@ def preload() -> None:
 
     A long-running process (the language server) calls it once at start, on a
     background thread, so the first Chinese page it audits does not wait a
-    second for it. Safe to call from several threads: jieba's own lock makes
-    the load happen once.
+    second for it. Safe to call from several threads: the segmenter's lock
+    makes the load happen once.
     """
     _jieba()
 
@@ -134,20 +76,59 @@ def is_content(norm: str, lang: str) -> bool:
     return norm not in stopwords("zh") and norm not in stopwords("en")
 
 
+# What is known of each token met: its normal form and whether it is a content
+# word (None: not a word at all). Sites repeat their vocabulary, so this saves
+# most of the work per word; it is emptied when it grows past a bound, so
+# memory stays flat on any site.
+_KNOWN_ZH: dict[str, tuple[str, bool] | None] = {}
+_KNOWN_LATIN: dict[str, tuple[str, bool]] = {}
+_KNOWN_MAX = 200_000
+
+
+def _zh_token(token: str) -> tuple[str, bool] | None:
+    if not token.strip() or not (_HAS_LETTER.search(token) or token.isdigit()):
+        return None
+    norm = token.lower()
+    return norm, is_content(norm, "zh")
+
+
+def _latin_token(token: str) -> tuple[str, bool]:
+    norm = token.lower()
+    return norm, is_content(norm, "en")
+
+
+_new_word = tuple.__new__  # Word(...) without the Python-level __new__ of a named tuple
+
+
 def tokenize(value: str, lang: str) -> list[Word]:
     """Words of `value` with their offsets. Whitespace and punctuation are dropped."""
     words: list[Word] = []
+    append = words.append
     if lang == "zh":
-        for token, start, end in _jieba().tokenize(value):
-            if not token.strip() or not (_HAS_LETTER.search(token) or token.isdigit()):
-                continue
-            norm = token.lower()
-            words.append(Word(token, norm, start, end, is_content(norm, lang)))
+        known = _KNOWN_ZH
+        if len(known) > _KNOWN_MAX:
+            known.clear()
+        start = 0
+        # jieba's own tokenize() is cut() plus these offsets.
+        for token in _jieba().cut(value):
+            end = start + len(token)
+            info = known.get(token, False)
+            if info is False:
+                info = known[token] = _zh_token(token)
+            if info is not None:
+                append(_new_word(Word, (token, info[0], start, end, info[1])))
+            start = end
     else:
+        latin = _KNOWN_LATIN
+        if len(latin) > _KNOWN_MAX:
+            latin.clear()
         for match in _WORD.finditer(value):
             token = match.group()
-            norm = token.lower()
-            words.append(Word(token, norm, match.start(), match.end(), is_content(norm, lang)))
+            info = latin.get(token)
+            if info is None:
+                info = latin[token] = _latin_token(token)
+            start, end = match.span()
+            append(_new_word(Word, (token, info[0], start, end, info[1])))
     return words
 
 

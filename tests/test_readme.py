@@ -22,7 +22,7 @@ def test_rule_table_matches_the_registry() -> None:
 def test_every_check_option_of_the_cli_is_documented() -> None:
     options = ("--select", "--ignore", "--config", "--fail-on", "--format", "--output-file", "--statistics")
     options += ("--exit-zero", "--quiet", "--baseline", "--write-baseline", "--stdin-filename")
-    options += ("--engine", "--scheduler", "--partition-size")
+    options += ("--engine", "--scheduler", "--partition-size", "--jobs", "--no-cache", "--cache-dir")
     for option in options:
         assert f"`{option}" in README, option
 

@@ -6,8 +6,7 @@ import re
 from typing import Any
 
 from auditor.loading import FrontMatter, split_front_matter
-from auditor.models import Block, Link, Page
-from auditor.parsing.html import DEFAULT_MAX_DEPTH
+from auditor.models import DEFAULT_MAX_DEPTH, Block, Link, Page
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, ParserRejectedMarkup, Tag
 
-from auditor.models import Block, Link
+from auditor.models import DEFAULT_MAX_DEPTH, Block, Link
 
 # A page whose whole text looks like a file name or URL is still a page: no warning on stderr.
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
@@ -62,11 +62,6 @@ class HtmlContent:
     description: Block | None = None
     # Elements opened deeper than the depth limit: they were not built, their text was kept.
     flattened: int = 0
-
-
-# How deep elements may nest by default. Real pages stay under 40 levels; beautifulsoup4
-# builds, searches and frees its tree with recursion in places, so depth must be bounded.
-DEFAULT_MAX_DEPTH = 256
 
 
 class _ShallowSoup(BeautifulSoup):

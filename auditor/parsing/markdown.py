@@ -9,17 +9,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from auditor.models import Block, Link
-from auditor.parsing.html import DEFAULT_MAX_DEPTH, parse_html
+from auditor.models import DEFAULT_MAX_DEPTH, Block, Link
+
+if TYPE_CHECKING:
+    from auditor.parsing.html import HtmlContent
 
 # markdown-it recurses once per level of nested quotes and lists, and its link labels
 # cost up to this many steps per "[": past this many levels it stops reading the
 # nested part (reported as `nesting_cut`). Its CommonMark default.
 MARKDOWN_MAX_NESTING = 20
+
+
+def parse_html(
+    source: str, line_offset: int = 0, fragment: bool = False, max_depth: int = DEFAULT_MAX_DEPTH
+) -> HtmlContent:
+    """The HTML parser, imported on the first raw HTML met: most Markdown pages hold none,
+    and beautifulsoup4 costs a tenth of a second to import."""
+    from auditor.parsing.html import parse_html as parse
+
+    return parse(source, line_offset=line_offset, fragment=fragment, max_depth=max_depth)
+
 
 _CONTAINERS = {
     "list_item_open": "list_item",

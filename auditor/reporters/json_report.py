@@ -23,5 +23,5 @@ def render(report: Report, out: TextIO, color: bool = False) -> None:
         ],
         "summary": report.summary(),
     }
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    # One write of the whole text: json.dump would make one call per token, a million on a large site.
+    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -147,8 +147,10 @@ class TermDensity(Rule):
             return
         allow, watch = _user_terms(context.allow_terms), _user_terms(context.watch_terms)
         found: list[tuple[float, Term, Severity, float]] = []
+        # No term rarer than this can pass either limit, whatever its factor.
+        fewest = min(opts["min_count"], opts["error_min_count"]) * min(1.0, opts["watch_factor"])
         for term, count in counts.counts.items():
-            if _allowed(term, allow):
+            if count < fewest or _allowed(term, allow):
                 continue
             share = counts.share(term)
             severity, limit = grade_term(count, share, opts, _watched(term, watch))
@@ -329,7 +331,8 @@ class RepeatedPhrase(Rule):
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         opts = context.options
         n = opts["words"]
-        counts: Counter[Term] = Counter()
+        min_han_chars = opts["min_han_chars"]
+        counts: dict[Term, int] = {}
         first: dict[Term, tuple[int, Block, int, int]] = {}
         seen: set[str] = set()
         for index, block in enumerate(page.body):
@@ -338,16 +341,25 @@ class RepeatedPhrase(Rule):
             if block.kind in LIST_KINDS and key in seen:
                 continue
             seen.add(key)
+            if len(words) < n:
+                continue
+            # content[i]: content words among the first i words, so a run's count is one subtraction
+            content = [0]
+            for w in words:
+                content.append(content[-1] + w.content)
+            norms = [w.norm for w in words]
+            text = block.text
             for i in range(len(words) - n + 1):
-                run = words[i : i + n]
-                if sum(w.content for w in run) < 3:
+                if content[i + n] - content[i] < 3:
                     continue
-                span = block.text[run[0].start : run[-1].end]
-                if len(_HAN.findall(span)) * 3 >= len(span) and len(span) < opts["min_han_chars"]:
+                start, end = words[i].start, words[i + n - 1].end
+                # a short run of mostly Han characters is too short a phrase
+                if end - start < min_han_chars and len(_HAN.findall(text, start, end)) * 3 >= end - start:
                     continue
-                gram = tuple(w.norm for w in run)
-                counts[gram] += 1
-                first.setdefault(gram, (index, block, run[0].start, run[-1].end))
+                gram = tuple(norms[i : i + n])
+                counts[gram] = counts.get(gram, 0) + 1
+                if gram not in first:
+                    first[gram] = (index, block, start, end)
         allow = _user_terms(context.allow_terms)
         repeated = sorted(
             (first[g], c) for g, c in counts.items() if c >= opts["min_repeats"] and not _allowed(g, allow)

@@ -10,6 +10,7 @@ out in the text is not a repeated keyword.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -72,9 +73,10 @@ def block_terms(block: Block) -> set[Term]:
     return {o.term for o in occurrences(block)}
 
 
-def terms_of_text(value: str) -> set[Term]:
-    """Terms of a free-standing string (a title, a user's term), tokenised like page text."""
-    return block_terms(Block("paragraph", value, 1))
+def terms_of_text(value: str) -> list[Term]:
+    """Terms of a free-standing string (a title, a user's term), tokenised like page text,
+    each once, in the order they first occur (so ties are broken the same way on every run)."""
+    return list(dict.fromkeys(o.term for o in occurrences(Block("paragraph", value, 1))))
 
 
 def term_words(value: str) -> Term:
@@ -94,11 +96,40 @@ LIST_KINDS = frozenset({"list_item", "table_cell"})
 def block_key(words: list[Word]) -> str:
     """What makes two blocks "the same line": their words without numbers, ids and hashes
     (a changelog's "update dependencies (#123) (4c07b74)" lines are one line)."""
-    return " ".join(w.norm for w in words if not _HAS_DIGIT.search(w.norm))
+    # isalpha(): letters only, so surely no digit, without a regular expression per word
+    return " ".join([w.norm for w in words if w.norm.isalpha() or not _HAS_DIGIT.search(w.norm)])
 
 
 def display(occurrence: Occurrence) -> str:
     return occurrence.block.text[occurrence.start : occurrence.end]
+
+
+class _FirstPlaces:
+    """The first occurrence of each term, found when asked for (only reported terms ever are)."""
+
+    def __init__(self, blocks: list[tuple[Block, list[Word]]], counts: Counter[Term]) -> None:
+        self._blocks = blocks
+        self._counts = counts
+
+    def __getitem__(self, term: Term) -> Occurrence:
+        if term in self._counts:
+            for block, words in self._blocks:
+                for occurrence in occurrences(block, words):
+                    if occurrence.term == term:
+                        return occurrence
+        raise KeyError(term)
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._counts
+
+    def items(self) -> Iterator[tuple[Term, Occurrence]]:
+        """Every counted term with its first occurrence, in page order (one walk over the blocks)."""
+        seen: set[Term] = set()
+        for block, words in self._blocks:
+            for occurrence in occurrences(block, words):
+                if occurrence.term in self._counts and occurrence.term not in seen:
+                    seen.add(occurrence.term)
+                    yield occurrence.term, occurrence
 
 
 class TermCounts:
@@ -110,9 +141,13 @@ class TermCounts:
     """
 
     def __init__(self, blocks: Iterable[Block]) -> None:
+        # The terms `occurrences()` yields, counted a whole block at a time: each
+        # n-gram is kept where its words are all content words and adjacent, as
+        # there, but the lists are made by comprehensions and counted by Counter,
+        # not one Occurrence at a time. Pages have tens of thousands of terms.
         self.counts: Counter[Term] = Counter()
-        self.first: dict[Term, Occurrence] = {}
         self.total = 0
+        kept: list[tuple[Block, list[Word]]] = []
         seen: set[str] = set()
         for block in blocks:
             words = prose_words(block)
@@ -120,10 +155,22 @@ class TermCounts:
             if not key or (block.kind in LIST_KINDS and key in seen):
                 continue
             seen.add(key)
-            self.total += sum(1 for w in words if w.content)
-            for occurrence in occurrences(block, words):
-                self.counts[occurrence.term] += 1
-                self.first.setdefault(occurrence.term, occurrence)
+            kept.append((block, words))
+            norms = [w.norm for w in words]
+            content = [w.content for w in words]
+            self.total += sum(content)
+            self.counts.update([(n,) for n, c in zip(norms, content, strict=True) if c and not is_lone_han(n)])
+            text = block.text
+            # runs[k]: words k … k+size-1 are content words, each after the one before with only spaces between
+            runs = [
+                c and d and not text[a.end : b.start].strip()
+                for (a, b), (c, d) in zip(itertools.pairwise(words), itertools.pairwise(content), strict=True)
+            ]
+            for size in range(2, MAX_WORDS + 1):
+                if size > 2:
+                    runs = [r and more for r, more in itertools.pairwise(runs)]
+                self.counts.update([tuple(norms[k : k + size]) for k, run in enumerate(runs) if run])
+        self.first = _FirstPlaces(kept, self.counts)
 
     def share(self, term: Term) -> float:
         """The part of the content words the term takes up (count × words in it ÷ all)."""
@@ -133,7 +180,3 @@ class TermCounts:
 def page_counts(page: Page) -> TermCounts:
     """The page's body counts, made once and shared by the rules of this check."""
     return page.memo(__name__, lambda: TermCounts(page.body))
-    for block in page.prose:
-        if block.kind == "title" or block.text == page.title:
-            return block
-    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from auditor import lexicon, text
 from auditor.models import Link, Page
@@ -75,6 +75,7 @@ def signals(page: Page, link: Link, page_words: frozenset[str]) -> AnchorSignals
     )
 
 
+@lru_cache(maxsize=4096)  # a pure reading of an immutable Url; sites repeat their links
 def shop_traits(url: urls.Url) -> tuple[bool, bool]:
     """Whether an address looks like a shop by itself: a shop word in a host label
     ("store.", "…prints"), and in the path ("/collection/…", "…-t-shirt")."""

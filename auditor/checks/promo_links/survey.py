@@ -161,6 +161,15 @@ def _matcher(name: str) -> PhraseMatcher:
     return PhraseMatcher(lexicon.all_languages(urls.PACKAGE, name))
 
 
+_CUE_LISTS = ("telegram_cues", "qq_cues", "wechat_cues", "whatsapp_cues", "line_cues", "promo_code_cues")
+
+
+@cache
+def _any_cue() -> PhraseMatcher:
+    """The cues of every text trait in one matcher: no match, no trait."""
+    return PhraseMatcher(entry for name in _CUE_LISTS for entry in lexicon.all_languages(urls.PACKAGE, name))
+
+
 def _text_items(page: Page) -> Iterator[Item]:
     for block in page.prose:
         value = block.text
@@ -186,6 +195,8 @@ def _blank(match: re.Match[str]) -> str:
 def _block_traits(value: str) -> Iterator[tuple[str, str, str, str]]:
     """(family, kind, key, snippet) of the contacts and codes written out in a block's text
     (its URLs blanked out: "blog.csdn.net/qq_123…" names no QQ account)."""
+    if _any_cue().search(value) is None:
+        return  # every trait is read after a cue; a block with none has none
     if "@" in value:
         cues = list(_matcher("telegram_cues").finditer(value))
         for handle in _HANDLE.finditer(value):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from auditor import lexicon
@@ -39,6 +39,10 @@ class Url:
 
     def params(self) -> list[tuple[str, str]]:
         """Query parameters, including those of a "#/register?code=…" fragment (single-page apps)."""
+        return self._params
+
+    @cached_property
+    def _params(self) -> list[tuple[str, str]]:  # read by several rules: parsed once
         pairs = parse_qsl(self.parts.query, keep_blank_values=False)
         if "?" in self.parts.fragment:
             pairs += parse_qsl(self.parts.fragment.split("?", 1)[1], keep_blank_values=False)
@@ -51,6 +55,10 @@ class Url:
         return (self.parts.path + ("/" + fragment if fragment.startswith("/") else "")).lower()
 
 
+# Links are read by several rules of a page, and the same links come back on
+# page after page of a site: a Url is immutable, so parsing it and the
+# readings below are each done once per process (within a bound).
+@lru_cache(maxsize=4096)
 def parse(url: str) -> Url | None:
     raw = url.strip()
     if not raw or raw.startswith(("mailto:", "tel:", "#", "javascript:")):
@@ -72,6 +80,7 @@ def _two_label_suffixes() -> frozenset[str]:
     return frozenset(data("public_suffixes"))
 
 
+@lru_cache(maxsize=4096)
 def registered_domain(host: str) -> str:
     """The part of a host someone registers: "store.fi.io.vn" → "fi.io.vn", "a.b.com" → "b.com"."""
     labels = host.split(".")
@@ -79,6 +88,7 @@ def registered_domain(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+@lru_cache(maxsize=4096)
 def wrapped_target(url: Url) -> str | None:
     """The URL a redirect wrapper forwards to ("./302.html?target=https://…"), if any."""
     names = _redirect_params()
@@ -108,6 +118,7 @@ def _messaging() -> tuple[tuple[str, str, str], ...]:
     return tuple(rows)
 
 
+@lru_cache(maxsize=4096)
 def messaging_contact(url: Url) -> tuple[str, str] | None:
     """(kind, account) when the link opens a chat: ("telegram", "esim1088") for t.me/s/esim1088."""
     path = url.parts.path.lower()
@@ -121,6 +132,7 @@ def messaging_contact(url: Url) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def is_shortener(url: Url) -> bool:
     return url.host in _shorteners() or registered_domain(url.host) in _shorteners()
 
@@ -140,6 +152,7 @@ def _affiliate_paths() -> frozenset[str]:
     return frozenset(data("affiliate_paths"))
 
 
+@lru_cache(maxsize=4096)
 def affiliate_code(url: Url) -> str | None:
     """The referral code a sign-up link carries ("ref=2821105", "/join/betrys"), if any.
 

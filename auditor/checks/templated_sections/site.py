@@ -57,20 +57,30 @@ def _common_substrings(heading: str, title: str) -> set[str]:
     best: set[str] = set()
     longest = 0
     # A classic longest-common-substring table; headings and titles are short.
-    previous = [0] * (len(title) + 1)
-    for i, ch in enumerate(heading, 1):
-        current = [0] * (len(title) + 1)
-        for j, other in enumerate(title, 1):
-            if ch == other:
-                current[j] = previous[j - 1] + 1
-                raw = heading[i - current[j] : i]
-                piece = raw.strip()
-                start = i - current[j] + len(raw) - len(raw.lstrip())
-                if _names_topic(piece, heading, start, start + len(piece)):
-                    if len(piece) > longest:
-                        best, longest = {piece}, len(piece)
-                    elif len(piece) == longest:
-                        best.add(piece)
+    # Only runs of two characters or more can name a topic, so the table is kept
+    # where two characters in a row are equal (a run ending in one equal pair
+    # has length 2, or one more than the run before it), and a run shorter than
+    # the longest piece found so far cannot change the result.
+    where: dict[str, list[int]] = {}
+    for j in range(2, len(title) + 1):
+        where.setdefault(title[j - 2 : j], []).append(j)
+    previous: dict[int, int] = {}
+    for i in range(2, len(heading) + 1):
+        current: dict[int, int] = {}
+        for j in where.get(heading[i - 2 : i], ()):
+            length = current[j] = previous.get(j - 1, 1) + 1
+            if length < longest:
+                continue
+            raw = heading[i - length : i]
+            piece = raw.strip()
+            if len(piece) < longest:
+                continue
+            start = i - length + len(raw) - len(raw.lstrip())
+            if _names_topic(piece, heading, start, start + len(piece)):
+                if len(piece) > longest:
+                    best, longest = {piece}, len(piece)
+                else:
+                    best.add(piece)
         previous = current
     return best
 
@@ -307,7 +317,8 @@ class _Shingles:
 def _block_shingles(words: list[str]) -> list[str]:
     if len(words) < _SHINGLE:
         return [" ".join(words)] if len(words) >= 2 else []
-    return [" ".join(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
+    # each run of _SHINGLE words in a row, made by zip and join without a Python-level loop
+    return list(map(" ".join, zip(*(words[k:] for k in range(_SHINGLE)), strict=False)))
 
 
 def _minhash(shingles: set[str]) -> array:
@@ -316,12 +327,14 @@ def _minhash(shingles: set[str]) -> array:
     blake2b, not hash(): str hashes are salted per process, and signatures
     are made in several worker processes.
     """
-    mins = array("I", [_EMPTY]) * _BINS
+    minima = [_EMPTY] * _BINS
+    from_bytes = int.from_bytes
     for shingle in shingles:
-        value = int.from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "little")
+        value = from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "little")
         index, low = value % _BINS, value >> 32
-        if low < mins[index]:
-            mins[index] = low
+        if low < minima[index]:
+            minima[index] = low
+    mins = array("I", minima)
     filled = [i for i in range(_BINS) if mins[i] != _EMPTY]
     if len(filled) < _BINS:
         dense = array("I", mins)

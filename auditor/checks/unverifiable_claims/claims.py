@@ -76,6 +76,12 @@ def _matcher(name: str) -> PhraseMatcher:
 
 
 @cache
+def _any_claim() -> PhraseMatcher:
+    """Every claim phrase of every kind in one matcher, to find the sentences worth a closer look."""
+    return PhraseMatcher(entry for kind in KINDS for entry in lexicon.all_languages(PACKAGE, kind))
+
+
+@cache
 def _weak() -> frozenset[str]:
     return frozenset(e.lower() for e in lexicon.all_languages(PACKAGE, "weak"))
 
@@ -92,6 +98,10 @@ def page_claims(page: Page, allow_terms: Sequence[str] = ()) -> PageClaims:
 
 def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Claim]:
     body = block.text
+    # No claim phrase of any kind can be in the block (or, below, in a sentence): no closer look.
+    anywhere = _any_claim()
+    if not anywhere.may_match(body):
+        return []
     # A link to a source anywhere in the block backs every claim of the block.
     if _has_source_link(page, block):
         return []
@@ -100,6 +110,8 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
     claims: list[Claim] = []
     for index, (start, end) in enumerate(spans):
         sentence = body[start:end]
+        if not anywhere.may_match(sentence):
+            continue
         by_kind = _claim_phrases(sentence, allowed)
         if not by_kind:
             continue

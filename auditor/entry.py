@@ -1,0 +1,20 @@
+"""The `auditor` command's entry point: `--version` answered before anything is imported.
+
+Everything else goes to the command line proper (`auditor.cli`), whose
+imports (typer, the config, the checks) take most of a small run's start-up.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        from auditor import __version__
+
+        sys.stdout.write(f"auditor {__version__}\n")
+        return
+    from auditor.cli import main as cli_main
+
+    cli_main()
