@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from auditor.runner import POOL_MIN_PAGES_PER_JOB
 
 from .conftest import FIXTURES
 
@@ -122,3 +123,20 @@ def test_repeated_runs_give_byte_identical_reports(tmp_path: Path) -> None:
         runs = [_cli(".", "--format", output, cwd=site, seed=seed) for seed in ("0", "1", "12345")]
         assert {r.returncode for r in runs} == {1}
         assert runs[0].stdout == runs[1].stdout == runs[2].stdout, output
+
+
+def test_reports_are_byte_identical_whatever_the_number_of_jobs(tmp_path: Path) -> None:
+    """One process, a pool of two workers, and a warm cache give the same bytes (with enough pages that the
+    pool is really used: the runner keeps a handful of pages in one process)."""
+    site = _link_pages(tmp_path / "site")
+    examples = Path(__file__).parents[1] / "examples"
+    for copy in range(4):
+        shutil.copytree(examples, site / f"copy{copy}", ignore=shutil.ignore_patterns("*.toml"))
+    assert len(list(site.rglob("*.md"))) + len(list(site.rglob("*.html"))) > 2 * POOL_MIN_PAGES_PER_JOB
+    for output in ("json", "text"):
+        one = _cli(".", "--format", output, "--jobs", "1", "--no-cache", cwd=site)
+        two = _cli(".", "--format", output, "--jobs", "2", "--no-cache", cwd=site)
+        cold = _cli(".", "--format", output, "--jobs", "2", cwd=site)
+        warm = _cli(".", "--format", output, "--jobs", "2", cwd=site)
+        assert {r.returncode for r in (one, two, cold, warm)} == {1}
+        assert one.stdout == two.stdout == cold.stdout == warm.stdout, output
