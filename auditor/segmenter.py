@@ -8,15 +8,18 @@ Loading jieba's dictionary is most of its start-up: its own cache (a marshal
 file in the temporary folder) still takes about half a second to read. So
 the prefix dictionary jieba builds is kept once per machine, in the user's
 cache folder (`$XDG_CACHE_HOME/auditor`, by default `~/.cache/auditor`), as
-its words in one UTF-8 text and its counts in one array of integers: reading
-that back is three times faster, and, unlike marshal or pickle, reading a
-damaged or foreign file can never run code; a file whose checksum, sizes or
-header are not right is ignored and written again. Only the default
-dictionary is kept this way; a custom one goes through jieba's own cache.
+its words in one UTF-8 text and its counts in one array of integers: read
+back, jieba is ready in 0.25 s instead of 0.55 s (import included), and,
+unlike marshal or pickle, reading a damaged or foreign file can never run
+code; a file whose checksum, sizes or header are not right is ignored and
+written again. One file is kept per installation of jieba; a file no run has
+used for 30 days is removed. Only the default dictionary is kept this way; a
+custom one goes through jieba's own cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.util
@@ -25,6 +28,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from array import array
 from functools import cache
 from pathlib import Path
@@ -82,9 +86,21 @@ def _load_default(module: Any, tokenizer: Any) -> None:
     if loaded is not None:
         tokenizer.FREQ, tokenizer.total = loaded
         tokenizer.initialized = True
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used: kept from pruning
         return
     tokenizer.initialize()
     write(path, tokenizer.FREQ, tokenizer.total)
+    _prune(path, f"{module.__name__}-")
+
+
+def _prune(kept: Path, prefix: str, days: int = 30) -> None:
+    """Remove the dictionaries of other installations that no run has used for `days` days."""
+    cutoff = time.time() - days * 86400
+    for other in kept.parent.glob(f"{prefix}*.dict"):
+        with contextlib.suppress(OSError):
+            if other != kept and other.stat().st_mtime < cutoff:
+                other.unlink()
 
 
 def read(path: Path) -> tuple[dict[str, int], int] | None:

@@ -246,7 +246,8 @@ def render(folder: str, files: int, size: int, rows: list[tuple[str, Timing | No
             continue
         rate = f"{files / timing.seconds:.0f}" if files else "-"
         mbs = f"{size / 1e6 / timing.seconds:.2f}" if files else "-"
-        rss = f"{timing.tree_rss_mb:.0f} / {timing.max_rss_mb:.0f}"
+        # a process too short for one sample shows no memory figure
+        rss = f"{timing.tree_rss_mb:.0f} / {timing.max_rss_mb:.0f}" if timing.tree_rss_mb else "-"
         if markdown:
             lines.append(f"| {name} | {timing.seconds:.2f} | {timing.cpu:.2f} | {rate} | {mbs} | {rss} | {note} |")
         else:

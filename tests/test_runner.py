@@ -243,3 +243,14 @@ def test_a_missing_file_is_reported_not_cached(tmp_path: Path) -> None:
 def test_chunks_stay_small_and_keep_both_workers_busy() -> None:
     assert runner._chunk_size(6000, 2) == 8
     assert runner._chunk_size(127, 2) == 1
+
+
+def test_pages_of_single_words_do_not_stop_the_run(tmp_path: Path) -> None:
+    """Enough words for a near-duplicate signature, but no two in a row: no signature, no crash."""
+    page = "# Words\n\n" + "\n\n".join(f"word{i}" for i in range(100)) + "\n"
+    sources = []
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(page, encoding="utf-8")
+        sources.append(PageSource(str(tmp_path / name)))
+    results = _audit(sources, _config())
+    assert [r.path for r in results] == [s.path for s in sources]

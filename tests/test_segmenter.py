@@ -99,3 +99,14 @@ def test_jieba_fast_gives_the_findings_of_jieba(tmp_path: Path) -> None:
     plain, fast = _report(folder, "jieba"), _report(folder, "jieba_fast")
     assert plain["summary"]["errors"] > 0
     assert fast == plain
+
+
+def test_dictionaries_unused_for_a_month_are_removed(tmp_path: Path) -> None:
+    kept = tmp_path / "jieba-little-new.dict"
+    stale, fresh = tmp_path / "jieba-little-old.dict", tmp_path / "jieba-little-recent.dict"
+    for path in (kept, stale, fresh):
+        segmenter.write(path, {"卡": 1}, 1)
+    month_ago = os.stat(stale).st_mtime - 31 * 86400
+    os.utime(stale, (month_ago, month_ago))
+    segmenter._prune(kept, "jieba-")
+    assert kept.exists() and fresh.exists() and not stale.exists()

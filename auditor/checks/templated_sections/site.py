@@ -360,6 +360,8 @@ def _shingle_signature(page: Page, min_words: int) -> _Shingles | None:
         if shingles and len(hashes) < _MAX_BLOCKS:
             hashes.append(zlib.crc32(" ".join(words).encode()))
             counts.append(min(len(shingles), 0xFFFF))
+    if not everything:
+        return None  # enough words, but none two in a row (a list of single words): nothing to compare
     return _Shingles(len(everything), _minhash(everything), hashes, counts, blocks[0].line, blocks[0].column)
 
 
