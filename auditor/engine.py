@@ -10,8 +10,10 @@ gets one `IO006` finding naming it, and the other checks' findings stand.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import Any
@@ -56,6 +58,26 @@ class FileResult:
     # page's suppressions, so site findings obey its disable comments too.
     signatures: dict[str, Any] = field(default_factory=dict, repr=False)
     suppressions: suppression.Suppressions | None = field(default=None, repr=False)
+
+
+# Collector thresholds for a batch of pages (see `batch_collector`).
+BATCH_THRESHOLDS = (50_000, 20, 100)
+
+
+@contextlib.contextmanager
+def batch_collector() -> Iterator[None]:
+    """The garbage collector tuned for a batch of pages or the site phase: what is loaded by now
+    (modules, word lists, jieba's dictionary) is set aside for good, and collections come less
+    often. Both make hundreds of thousands of small objects and almost no cycles; with the
+    defaults the collector took a tenth of the page phase and near half of the site phase."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*BATCH_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def text_digest(source: str) -> str:
@@ -235,6 +257,10 @@ class Auditor:
         that raises loses its findings and is reported once, on the first
         page that had its signature.
         """
+        with batch_collector():
+            self._audit_site(results)
+
+    def _audit_site(self, results: list[FileResult]) -> None:
         found: dict[str, list[Finding]] = defaultdict(list)
         carried: list[SiteRecord] = []
         broken: dict[str, str] = {}

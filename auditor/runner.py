@@ -18,7 +18,6 @@ signatures, never pages.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import os
@@ -26,7 +25,7 @@ from collections.abc import Iterator, Sequence
 
 from auditor.cache import ResultCache
 from auditor.checks.io import InternalError
-from auditor.engine import Auditor, FileResult
+from auditor.engine import BATCH_THRESHOLDS, Auditor, FileResult, batch_collector
 from auditor.loading import LoadError, read_bytes
 from auditor.parsing import format_of
 from auditor.phases import Settings, auditor_for
@@ -57,24 +56,8 @@ def run(
 ) -> Iterator[FileResult]:
     """Results of the page phase for `sources`, in their order."""
     registry = registry or default_registry()
-    with _batch_collector():
+    with batch_collector():
         yield from _run(sources, job, jobs, cache, registry)
-
-
-@contextlib.contextmanager
-def _batch_collector() -> Iterator[None]:
-    """The garbage collector tuned for a batch of pages: what is loaded by now (modules, word
-    lists, jieba's dictionary) is set aside for good, and collections come less often. A page
-    makes hundreds of thousands of small objects and almost no cycles; with the defaults the
-    collector took a tenth of the page phase."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _run(
@@ -189,8 +172,8 @@ def _start_worker(job: Settings, cache: ResultCache | None, preload: bool) -> No
     _worker = (auditor, cache)
     if preload:
         auditor.audit_text("warm-up.md", WARM_UP_PAGE, "markdown")
-    gc.freeze()  # as in _batch_collector, for the life of the worker
-    gc.set_threshold(50_000, 20, 100)
+    gc.freeze()  # as in batch_collector, for the life of the worker
+    gc.set_threshold(*BATCH_THRESHOLDS)
 
 
 def _work(task: tuple[int, PageSource]) -> tuple[int, FileResult]:
