@@ -55,14 +55,16 @@ def audit_paths(
     engine: str = "local",
     scheduler: str | None = None,
     partition_size: int | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Audit files, folders and WARC files as `auditor check` does, and return the Report.
 
     `config`: a Config, the path of an `auditor.toml` or `pyproject.toml`, or
     None to search above the first path. `engine="dask"` runs on a Dask
     cluster (`pip install 'auditor[dask]'`): the one at `scheduler`, or a
-    local one sized to the machine. Raises ConfigError for a bad config and
-    WarcError for an unreadable WARC.
+    local one sized to the machine; the local engine audits in `jobs` worker
+    processes. Raises ConfigError for a bad config and WarcError for an
+    unreadable WARC.
     """
     return Report(
         list(
@@ -74,6 +76,7 @@ def audit_paths(
                 engine=engine,
                 scheduler=scheduler,
                 partition_size=partition_size,
+                jobs=jobs,
             )
         )
     )
@@ -88,12 +91,15 @@ def audit_stream(
     engine: str = "local",
     scheduler: str | None = None,
     partition_size: int | None = None,
+    jobs: int = 1,
 ) -> Iterator[FileResult]:
     """The results of `audit_paths`, one page at a time in report order (the Dask engine streams them)."""
     targets = [os.fspath(p) for p in paths] or ["."]
     settings = load_settings(targets, config, select, ignore)
     files = discover(targets, settings)
-    yield from audit_files(files, settings, engine=engine, scheduler=scheduler, partition_size=partition_size)
+    yield from audit_files(
+        files, settings, engine=engine, scheduler=scheduler, partition_size=partition_size, jobs=jobs
+    )
 
 
 def audit_files(

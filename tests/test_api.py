@@ -67,6 +67,8 @@ def test_audit_paths_runs_both_phases_and_reads_the_config_file(tmp_path: Path) 
     rules = {f.rule for result in report.files for f in result.findings}
     assert {"TS201", "TS202", "PL408"} <= rules
     assert [r.path for r in report.files] == sorted(r.path for r in report.files)
+    pooled = auditor.audit_paths([site], jobs=2)
+    assert [(r.path, r.findings) for r in pooled.files] == [(r.path, r.findings) for r in report.files]
     (tmp_path / "auditor.toml").write_text('ignore = ["templated-sections"]\n', encoding="utf-8")
     without = auditor.audit_paths([site], config=tmp_path / "auditor.toml")
     assert not any(f.rule.startswith("TS") for result in without.files for f in result.findings)
