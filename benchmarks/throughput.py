@@ -43,14 +43,14 @@ DEFAULT_FOLDERS = [SHARED / "corpus" / "dev", SHARED / "sites"]
 FLOOR = r"""
 import json, re, sys, time, logging, resource
 from auditor.loading import decode
-from auditor.parsing.markdown import _parser
+from auditor.parsing.markdown import MARKDOWN_MAX_NESTING, _parser
 from bs4 import BeautifulSoup
 import jieba
 jieba.setLogLevel(logging.WARNING)
 jieba.initialize()
 han = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 files = json.load(open(sys.argv[1]))
-markdown = _parser()
+markdown = _parser(MARKDOWN_MAX_NESTING)
 start, cpu = time.perf_counter(), time.process_time()
 for path in files:
     with open(path, "rb") as handle:
