@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import accumulate, repeat
 from typing import Any, NamedTuple
 
 from auditor import lexicon, segmenter
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD_SPLIT = re.compile(r"([^\W_]+(?:['’][^\W_]+)*)")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 # Ends of sentences in either script; a period only ends one when a space or
 # the end of the text follows, so "v1.2" and "example.com" stay whole.
@@ -102,34 +103,32 @@ _new_word = tuple.__new__  # Word(...) without the Python-level __new__ of a nam
 
 def tokenize(value: str, lang: str) -> list[Word]:
     """Words of `value` with their offsets. Whitespace and punctuation are dropped."""
-    words: list[Word] = []
-    append = words.append
     if lang == "zh":
-        known = _KNOWN_ZH
-        if len(known) > _KNOWN_MAX:
-            known.clear()
-        start = 0
-        # jieba's own tokenize() is cut() plus these offsets.
-        for token in _jieba().cut(value):
-            end = start + len(token)
-            info = known.get(token, False)
-            if info is False:
-                info = known[token] = _zh_token(token)
-            if info is not None:
-                append(_new_word(Word, (token, info[0], start, end, info[1])))
-            start = end
+        # jieba's pieces cover the whole text, so each one's offsets are running sums of lengths.
+        pieces = list(_jieba().cut(value))
+        known, learn = _KNOWN_ZH, _zh_token
     else:
-        latin = _KNOWN_LATIN
-        if len(latin) > _KNOWN_MAX:
-            latin.clear()
-        for match in _WORD.finditer(value):
-            token = match.group()
-            info = latin.get(token)
-            if info is None:
-                info = latin[token] = _latin_token(token)
-            start, end = match.span()
-            append(_new_word(Word, (token, info[0], start, end, info[1])))
-    return words
+        # Split on words kept as groups: separators and words alternate, so offsets are running
+        # sums too. The lists are made by map and slicing: a page has tens of thousands of words.
+        pieces = _WORD_SPLIT.split(value)
+        known, learn = _KNOWN_LATIN, _latin_token
+    if len(known) > _KNOWN_MAX:
+        known.clear()
+    ends = list(accumulate(map(len, pieces)))
+    if lang == "zh":
+        tokens, starts = pieces, [0, *ends[:-1]]
+    else:
+        tokens, starts, ends = pieces[1::2], ends[0::2], ends[1::2]
+    infos = list(map(known.get, tokens, repeat(False)))
+    for index, info in enumerate(infos):
+        if info is False:  # met for the first time
+            token = tokens[index]
+            infos[index] = known[token] = learn(token)
+    return [
+        _new_word(Word, (token, info[0], start, end, info[1]))
+        for token, info, start, end in zip(tokens, infos, starts, ends, strict=False)
+        if info is not None
+    ]
 
 
 def sentences(value: str) -> list[tuple[int, int]]:

@@ -67,6 +67,14 @@ def test_invalid_yaml_front_matter_is_reported_and_its_title_still_read() -> Non
     assert page.title == "Broken tab title"
 
 
+def test_front_matter_errors_are_worded_alike_whichever_yaml_parser_is_installed() -> None:
+    # libyaml parses when PyYAML has it; a document it rejects is parsed again by PyYAML for its message.
+    findings = audit("---\ntitle: a: b\n---\n\nBody text.\n")
+    assert [(f.rule, f.message) for f in findings] == [
+        ("IO002", "front matter is not valid YAML: mapping values are not allowed here")
+    ]
+
+
 def test_toml_front_matter_title_counts_as_the_page_title() -> None:
     page, _ = parse_page("p.md", '+++\ntitle = "TOML title"\n+++\n\n# Heading\n\nText.\n', "markdown")
     assert page.title == "TOML title"
