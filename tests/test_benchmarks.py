@@ -42,7 +42,7 @@ def test_throughput_measures_every_run_against_the_floor() -> None:
 
 
 @pytest.mark.skipif(not SITES.is_dir(), reason="needs ../shared/sites")
-def test_site_scale_times_the_site_phase(tmp_path: Path) -> None:
+def test_site_scale_times_the_site_phase() -> None:
     out = bench("site_scale.py", "--sizes", "200", "--jobs", "1")
     assert re.search(rf"^\s+200\s+\d+\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}", out, re.M), out
 
