@@ -358,8 +358,7 @@ def _minhash(shingles: set[bytes]) -> array:
         if low < minima[index]:
             minima[index] = low
     mins = array("I", minima)
-    filled = [i for i in range(_BINS) if mins[i] != _EMPTY]
-    if len(filled) < _BINS:
+    if _EMPTY in minima:  # some bin empty
         dense = array("I", mins)
         for i in range(_BINS):
             if mins[i] == _EMPTY:
