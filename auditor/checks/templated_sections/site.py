@@ -38,8 +38,10 @@ _ORDINAL = re.compile(
     r")\s*",
     re.I,
 )
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_NON_WORD = re.compile(r"[^\w\x00#]+")  # keeps the keyword slot and the number mark; "_" goes apart
+# "\d\d*", not "\d+" (the same matches): re's search skips ahead to where a pattern's opening character
+# class matches, but tries a pattern that opens on a repeat at every position of the (long) section texts.
+_DIGITS = re.compile(r"\d\d*(?:[.,]\d+)*")
+_NON_WORD = re.compile(r"[^\w\x00#][^\w\x00#]*")  # keeps the keyword slot and the number mark; "_" goes apart
 _SLOT = "\x00"  # stands for the page keyword inside a normalised heading; printed as {K}
 _PROSE = ("paragraph", "list_item", "quote", "table_cell")
 
