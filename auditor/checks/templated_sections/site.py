@@ -11,19 +11,21 @@ then verifies each candidate pair with both signatures.
 from __future__ import annotations
 
 import re
+import struct
 import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from hashlib import blake2b
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from auditor.models import Block, Page, Severity
 from auditor.registry import Context, Hit, SiteRule
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[a-z0-9]")
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # a set, not a regex: tested a character at a time
 # Ordinal markers that number sections: "一、", "（二）", "第三步", "Step 4:", "Part II", "1.2 ", "①", "#5".
 _ORDINAL = re.compile(
     r"^\s*(?:"
@@ -36,8 +38,10 @@ _ORDINAL = re.compile(
     r")\s*",
     re.I,
 )
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_NON_WORD = re.compile(r"[^\w\x00#]+|_")  # keeps the keyword slot and the number mark
+# "\d\d*", not "\d+" (the same matches): re's search skips ahead to where a pattern's opening character
+# class matches, but tries a pattern that opens on a repeat at every position of the (long) section texts.
+_DIGITS = re.compile(r"\d\d*(?:[.,]\d+)*")
+_NON_WORD = re.compile(r"[^\w\x00#][^\w\x00#]*")  # keeps the keyword slot and the number mark; "_" goes apart
 _SLOT = "\x00"  # stands for the page keyword inside a normalised heading; printed as {K}
 _PROSE = ("paragraph", "list_item", "quote", "table_cell")
 
@@ -51,9 +55,17 @@ def _section_headings(page: Page) -> list[Block]:
 # --- TS201 -------------------------------------------------------------------
 
 
-def _common_substrings(heading: str, title: str) -> set[str]:
-    """The longest pieces `heading` shares with `title` (case folded) that can name a topic:
-    two Han characters or more, or whole Latin words of three letters or more."""
+def _pair_ends(title: str) -> dict[str, list[int]]:
+    """Where each two-character piece of `title` ends: made once per page, not once per heading."""
+    where: dict[str, list[int]] = {}
+    for j in range(2, len(title) + 1):
+        where.setdefault(title[j - 2 : j], []).append(j)
+    return where
+
+
+def _common_substrings(heading: str, where: dict[str, list[int]]) -> set[str]:
+    """The longest pieces `heading` shares with the title (case folded; `where` is its `_pair_ends`)
+    that can name a topic: two Han characters or more, or whole Latin words of three letters or more."""
     best: set[str] = set()
     longest = 0
     # A classic longest-common-substring table; headings and titles are short.
@@ -61,9 +73,6 @@ def _common_substrings(heading: str, title: str) -> set[str]:
     # where two characters in a row are equal (a run ending in one equal pair
     # has length 2, or one more than the run before it), and a run shorter than
     # the longest piece found so far cannot change the result.
-    where: dict[str, list[int]] = {}
-    for j in range(2, len(title) + 1):
-        where.setdefault(title[j - 2 : j], []).append(j)
     previous: dict[int, int] = {}
     for i in range(2, len(heading) + 1):
         current: dict[int, int] = {}
@@ -86,21 +95,23 @@ def _common_substrings(heading: str, title: str) -> set[str]:
 
 
 def _names_topic(piece: str, text: str, start: int, end: int) -> bool:
-    if _HAN.search(piece):
-        return len(_HAN.findall(piece)) >= 2 or len(piece) >= 3
-    if len(piece) < 3 or not _LATIN_WORD.match(piece[:1]) or not _LATIN_WORD.match(piece[-1:]):
+    # Called for most cells of the table: str methods and set look-ups before any regex.
+    if not piece.isascii() and _HAN.search(piece):
+        return len(piece) >= 3 or len(_HAN.findall(piece)) >= 2
+    if len(piece) < 3 or piece[0] not in _LATIN or piece[-1] not in _LATIN:
         return False
     # Latin pieces must be whole words, not "ion" out of "version".
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
-    return not (_LATIN_WORD.match(before) or _LATIN_WORD.match(after))
+    return before not in _LATIN and after not in _LATIN
 
 
 def _keyword(headings: list[str], title: str) -> str:
     """The page's own keyword: the piece of the title its headings repeat most often (longest on a tie)."""
     candidates: set[str] = set()
-    for heading in headings:
-        candidates |= _common_substrings(heading, title)
+    where = _pair_ends(title)
+    for heading in dict.fromkeys(headings):  # a heading met twice adds nothing
+        candidates |= _common_substrings(heading, where)
     scored = [(sum(c in h for h in headings), len(c), c) for c in candidates]
     return max(scored)[2] if scored else ""
 
@@ -126,7 +137,9 @@ def _normalise(value: str, keyword: str, title: str) -> str:
     if keyword:  # first, so that a keyword such as "600ml" is not read as an ordinal
         value = _widen(value, keyword, title)
     value = _ORDINAL.sub("", value, count=1)
-    return _NON_WORD.sub("", _DIGITS.sub("#", value))
+    # Spaces, punctuation and "_" go. split() and replace() take out the spaces and "_" at C speed, which
+    # leaves the regex fewer runs to cut (section texts are long): the same characters go either way.
+    return _NON_WORD.sub("", "".join(_DIGITS.sub("#", value).split()).replace("_", ""))
 
 
 @dataclass(frozen=True)
@@ -314,29 +327,40 @@ class _Shingles:
     column: int
 
 
-def _block_shingles(words: list[str]) -> list[str]:
+def _block_shingles(words: list[bytes]) -> list[bytes]:
     if len(words) < _SHINGLE:
-        return [" ".join(words)] if len(words) >= 2 else []
+        return [b" ".join(words)] if len(words) >= 2 else []
     # each run of _SHINGLE words in a row, made by zip and join without a Python-level loop
-    return list(map(" ".join, zip(*(words[k:] for k in range(_SHINGLE)), strict=False)))
+    return list(map(b" ".join, zip(*(words[k:] for k in range(_SHINGLE)), strict=False)))
 
 
-def _minhash(shingles: set[str]) -> array:
+# A fresh blake2b costs more than copying an empty one: each shingle is hashed on a copy of this.
+_BLAKE2B = blake2b(digest_size=8)
+# The bin (the low 7 bits of the little-endian 64-bit digest) is in its first byte; the minimum is
+# taken of its high 32 bits. struct reads both at C speed from all the digests joined.
+_DIGEST = struct.Struct("<B3xI")
+
+
+def _minhash(shingles: set[bytes]) -> array:
     """One-permutation hashing with rotation densification: one hash per shingle, not one per bin.
 
     blake2b, not hash(): str hashes are salted per process, and signatures
     are made in several worker processes.
     """
-    minima = [_EMPTY] * _BINS
-    from_bytes = int.from_bytes
+    copy = _BLAKE2B.copy
+    digests = []
+    append = digests.append
     for shingle in shingles:
-        value = from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "little")
-        index, low = value % _BINS, value >> 32
+        state = copy()
+        state.update(shingle)
+        append(state.digest())
+    minima = [_EMPTY] * _BINS
+    for first, low in _DIGEST.iter_unpack(b"".join(digests)):
+        index = first & (_BINS - 1)
         if low < minima[index]:
             minima[index] = low
     mins = array("I", minima)
-    filled = [i for i in range(_BINS) if mins[i] != _EMPTY]
-    if len(filled) < _BINS:
+    if _EMPTY in minima:  # some bin empty
         dense = array("I", mins)
         for i in range(_BINS):
             if mins[i] == _EMPTY:
@@ -347,18 +371,24 @@ def _minhash(shingles: set[str]) -> array:
     return mins
 
 
+_NORM = attrgetter("norm")
+
+
 def _shingle_signature(page: Page, min_words: int) -> _Shingles | None:
     blocks = [b for b in page.body if b.kind != "heading" and b.words]
     if sum(len(b.words) for b in blocks) < min_words:
         return None
-    everything: set[str] = set()
+    everything: set[bytes] = set()
     hashes, counts = array("I"), array("H")
     for block in blocks:
-        words = [w.norm for w in block.words]
+        if len(block.words) < 2:
+            continue  # no shingle and no block hash; its word is never encoded (as before: a lone surrogate)
+        # UTF-8 once per word: the shingles and the block are joined as bytes, which are what is hashed.
+        words = list(map(str.encode, map(_NORM, block.words)))
         shingles = _block_shingles(words)
         everything.update(shingles)
-        if shingles and len(hashes) < _MAX_BLOCKS:
-            hashes.append(zlib.crc32(" ".join(words).encode()))
+        if len(hashes) < _MAX_BLOCKS:
+            hashes.append(zlib.crc32(shingles[0] if len(words) < _SHINGLE else b" ".join(words)))
             counts.append(min(len(shingles), 0xFFFF))
     if not everything:
         return None  # enough words, but none two in a row (a list of single words): nothing to compare
