@@ -44,27 +44,14 @@ class PhraseMatcher:
         if literals:
             alternatives.append(f"(?P<lit>{_trie_pattern(list(self._literals))})")
         self._pattern = re.compile("|".join(alternatives), re.I) if alternatives else None
-        self._words, self._anchors, self._exact_only = _prefilter(self.entries)
+        self._prefilter = _Prefilter(self.entries)
 
     def __bool__(self) -> bool:
         return self._pattern is not None
 
     def may_match(self, text: str) -> bool:
-        """False only when no entry can match anywhere in `text`; cheaper than matching.
-
-        A match needs each word of its entry (Latin entries: the lower-cased text
-        holds the entry's longest word as a whole word) or its first piece (entries
-        starting in Chinese: the lower-cased text holds it). Text with characters whose case-insensitive
-        match differs from lower-casing them (ſ, ı, K …) is always matched.
-        """
-        if self._exact_only or self._pattern is None:
-            return self._pattern is not None
-        low = text.lower()
-        if _SPECIAL_FOLDS.search(low):
-            return True
-        if self._words and not self._words.isdisjoint(_ALNUM_RUN.findall(low)):
-            return True
-        return self._anchors is not None and self._anchors.search(low) is not None
+        """False only when no entry can match anywhere in `text`; cheaper than matching (see `_Prefilter`)."""
+        return self._pattern is not None and self._prefilter.may_match(_folded(text))
 
     def finditer(self, text: str) -> Iterator[Match]:
         if self._pattern is None or not self.may_match(text):
@@ -107,28 +94,100 @@ def _special_folds() -> re.Pattern[str]:
 _SPECIAL_FOLDS = _special_folds()
 
 
-def _prefilter(entries: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str] | None, bool]:
-    """What `may_match` looks for: for each entry that starts in Latin script its longest
-    word (every word of a match stands as a whole word in the text: Latin ends carry word
-    edges), a pattern of the first pieces of the entries that start in Chinese, and whether
-    the entries cannot be prefiltered at all (then everything may match)."""
-    words: set[str] = set()
-    anchors: list[str] = []
-    for entry in entries:
-        pieces = [piece.lower() for piece in _GAP.split(entry)]
-        if not pieces[0] or any(_SPECIAL_FOLDS.search(piece) for piece in pieces):
-            return frozenset(), None, True
-        if len("".join(pieces)) != len("".join(_GAP.split(entry))):
-            return frozenset(), None, True
-        if _HAN_CHAR.match(pieces[0]):
-            anchors.append(pieces[0])
-            continue
-        runs = [run for piece in pieces for run in _ALNUM_RUN.findall(piece)]
-        if not runs:
-            return frozenset(), None, True
-        words.add(max(runs, key=len))
-    pattern = re.compile(_plain_trie(_trie(sorted(set(anchors))))) if anchors else None
-    return frozenset(words), pattern, False
+class _Folded:
+    """A text as every prefilter reads it: lower-cased, and its whole alphanumeric words.
+
+    The claims check asks six matchers about each sentence, so this is made once
+    per text (see `_folded`) and its words only when a list with Latin entries asks.
+    """
+
+    __slots__ = ("_words", "low", "special", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.low = text.lower()
+        # Characters whose case-insensitive match differs from lower-casing them (ſ, ı, K …).
+        self.special = _SPECIAL_FOLDS.search(self.low) is not None
+        self._words: frozenset[str] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(_ALNUM_RUN.findall(self.low))
+        return self._words
+
+
+_last_folded = _Folded("")
+
+
+def _folded(text: str) -> _Folded:
+    """`text` folded, reusing the last text folded when it is the same string object.
+
+    Callers ask several matchers about one text in a row. The memo holds that
+    one text, so it stays bounded and an identity test cannot be fooled by a
+    new string at the address of a freed one.
+    """
+    global _last_folded
+    last = _last_folded
+    if last.text is not text:
+        last = _last_folded = _Folded(text)
+    return last
+
+
+class _Prefilter:
+    """What `may_match` looks for: each entry's pieces, lower-cased, in the lower-cased text.
+
+    A match of an entry holds each of its pieces in its own letters (the text's
+    case-insensitive match of a piece, lower-cased, is the piece lower-cased),
+    and each word of a Latin piece stands as a whole word in the text (Latin ends
+    carry word edges). So an entry is looked at only when the text holds its
+    longest word (entries starting in Latin script) or its first piece (entries
+    starting in Chinese, found all at once by one pattern), and is then kept when
+    every piece is in the text. Text with characters whose case-insensitive match
+    differs from lower-casing them (ſ, ı, K …) always may match, and so does any
+    text when an entry cannot be prefiltered (then `exact_only`).
+    """
+
+    def __init__(self, entries: tuple[str, ...]) -> None:
+        self.by_word: dict[str, list[tuple[str, ...]]] = {}
+        self.han: list[tuple[str, ...]] = []
+        self.exact_only = False
+        for entry in entries:
+            pieces = tuple(piece.lower() for piece in _GAP.split(entry))
+            key = _key(entry, pieces)
+            if key is None:
+                self.exact_only = True
+            elif _HAN_CHAR.match(key):
+                self.han.append(pieces)
+            else:
+                self.by_word.setdefault(key, []).append(pieces)
+        anchors = sorted({pieces[0] for pieces in self.han})
+        self.anchors = re.compile(_plain_trie(_trie(anchors))) if anchors else None
+
+    def may_match(self, text: _Folded) -> bool:
+        if self.exact_only or text.special:
+            return True
+        low = text.low
+        if self.by_word:
+            for word in self.by_word.keys() & text.words:
+                if any(all(piece in low for piece in pieces) for pieces in self.by_word[word]):
+                    return True
+        if self.anchors is not None and self.anchors.search(low) is not None:
+            return any(all(piece in low for piece in pieces) for pieces in self.han)
+        return False
+
+
+def _key(entry: str, pieces: tuple[str, ...]) -> str | None:
+    """The part of an entry the prefilter looks up first: its first piece when that starts
+    in Chinese, else its longest word; None when the entry cannot be prefiltered."""
+    if not pieces[0] or any(_SPECIAL_FOLDS.search(piece) for piece in pieces):
+        return None
+    if len("".join(pieces)) != len("".join(_GAP.split(entry))):
+        return None
+    if _HAN_CHAR.match(pieces[0]):
+        return pieces[0]
+    runs = [run for piece in pieces for run in _ALNUM_RUN.findall(piece)]
+    return max(runs, key=len) if runs else None
 
 
 def _plain_trie(node: dict[str, dict]) -> str:

@@ -77,6 +77,6 @@ def test_may_match_never_misses_a_match(package: str, name: str, lang: str) -> N
     missed = [t for t in texts if exact.search(t) and not matcher.may_match(t)]
     assert missed == []
     # and it is worth having: most lines of the example pages are ruled out without matching
-    if not matcher._exact_only:
+    if not matcher._prefilter.exact_only:
         ruled_out = sum(1 for t in TEXTS if not matcher.may_match(t))
         assert ruled_out > 0
