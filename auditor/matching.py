@@ -74,10 +74,6 @@ class PhraseMatcher:
         return next(self.finditer(text), None)
 
 
-_ALNUM_RUN = re.compile(r"[a-z0-9]+")
-_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
 def _special_folds() -> re.Pattern[str]:
     """Characters (lower-cased) that match others case-insensitively beyond lower-casing:
     ſ matches s, ı matches i, µ matches μ …; and U+0307, left by lower-casing İ."""
@@ -95,99 +91,76 @@ _SPECIAL_FOLDS = _special_folds()
 
 
 class _Folded:
-    """A text as every prefilter reads it: lower-cased, and its whole alphanumeric words.
+    """A text as every prefilter reads it: lower-cased, and whether it holds a special fold.
 
-    The claims check asks six matchers about each sentence, so this is made once
-    per text (see `_folded`) and its words only when a list with Latin entries asks.
+    `low` starts with a space, so that a word at the start of the text follows a
+    character that is no letter or digit, as every other word does.
     """
 
-    __slots__ = ("_words", "low", "special", "text")
+    __slots__ = ("low", "special")
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.low = text.lower()
-        # Characters whose case-insensitive match differs from lower-casing them (ſ, ı, K …).
-        self.special = _SPECIAL_FOLDS.search(self.low) is not None
-        self._words: frozenset[str] | None = None
-
-    @property
-    def words(self) -> frozenset[str]:
-        if self._words is None:
-            self._words = frozenset(_ALNUM_RUN.findall(self.low))
-        return self._words
+        self.low = " " + text.lower()
+        # Characters whose case-insensitive match differs from lower-casing them (ſ, ı, K …);
+        # all of them are beyond ASCII.
+        self.special = not self.low.isascii() and _SPECIAL_FOLDS.search(self.low) is not None
 
 
-_last_folded = _Folded("")
+# Texts folded lately. Checks ask several matchers about the same block texts (the
+# claims check asks six about each sentence, and every check of a page reads its
+# blocks), so each is lower-cased once. Emptied when full, to stay small.
+_FOLDED: dict[str, _Folded] = {}
+_FOLDED_MAX = 1024
 
 
 def _folded(text: str) -> _Folded:
-    """`text` folded, reusing the last text folded when it is the same string object.
-
-    Callers ask several matchers about one text in a row. The memo holds that
-    one text, so it stays bounded and an identity test cannot be fooled by a
-    new string at the address of a freed one.
-    """
-    global _last_folded
-    last = _last_folded
-    if last.text is not text:
-        last = _last_folded = _Folded(text)
-    return last
+    folded = _FOLDED.get(text)
+    if folded is None:
+        if len(_FOLDED) >= _FOLDED_MAX:
+            _FOLDED.clear()
+        folded = _FOLDED[text] = _Folded(text)
+    return folded
 
 
 class _Prefilter:
-    """What `may_match` looks for: each entry's pieces, lower-cased, in the lower-cased text.
+    """What `may_match` looks for: the first piece of some entry, lower-cased, in the lower-cased text.
 
-    A match of an entry holds each of its pieces in its own letters (the text's
+    A match of an entry holds its first piece in the same letters (the text's
     case-insensitive match of a piece, lower-cased, is the piece lower-cased),
-    and each word of a Latin piece stands as a whole word in the text (Latin ends
-    carry word edges). So an entry is looked at only when the text holds its
-    longest word (entries starting in Latin script) or its first piece (entries
-    starting in Chinese, found all at once by one pattern), and is then kept when
-    every piece is in the text. Text with characters whose case-insensitive match
-    differs from lower-casing them (ſ, ı, K …) always may match, and so does any
-    text when an entry cannot be prefiltered (then `exact_only`).
+    after a character that is no Latin letter or digit when the piece starts
+    with one (Latin ends carry word edges). Text with characters whose
+    case-insensitive match differs from lower-casing them (ſ, ı, K …) always may
+    match, and so does any text when an entry holds such a character or starts
+    with a gap (then `exact_only`).
     """
 
     def __init__(self, entries: tuple[str, ...]) -> None:
-        self.by_word: dict[str, list[tuple[str, ...]]] = {}
-        self.han: list[tuple[str, ...]] = []
-        self.exact_only = False
-        for entry in entries:
-            pieces = tuple(piece.lower() for piece in _GAP.split(entry))
-            key = _key(entry, pieces)
-            if key is None:
-                self.exact_only = True
-            elif _HAN_CHAR.match(key):
-                self.han.append(pieces)
-            else:
-                self.by_word.setdefault(key, []).append(pieces)
-        anchors = sorted({pieces[0] for pieces in self.han})
-        self.anchors = re.compile(_plain_trie(_trie(anchors))) if anchors else None
+        firsts = {_GAP.split(entry)[0] for entry in entries}
+        self.exact_only = "" in firsts or any(
+            _SPECIAL_FOLDS.search(e) or _SPECIAL_FOLDS.search(e.lower()) for e in entries
+        )
+        firsts = {first.lower() for first in firsts}
+        latin = sorted(f for f in firsts if _LATIN_EDGE.match(f[:1]))
+        other = sorted(firsts.difference(latin))
+        # Two patterns: the edge test would keep the engine from skipping ahead to the
+        # first characters of the others.
+        self.patterns = [
+            re.compile(pattern)
+            for pattern in (
+                _NON_WORD + _plain_trie(_trie(latin)) if latin else "",
+                _plain_trie(_trie(other)) if other else "",
+            )
+            if pattern
+        ]
 
     def may_match(self, text: _Folded) -> bool:
         if self.exact_only or text.special:
             return True
-        low = text.low
-        if self.by_word:
-            for word in self.by_word.keys() & text.words:
-                if any(all(piece in low for piece in pieces) for pieces in self.by_word[word]):
-                    return True
-        if self.anchors is not None and self.anchors.search(low) is not None:
-            return any(all(piece in low for piece in pieces) for pieces in self.han)
-        return False
+        return any(pattern.search(text.low) for pattern in self.patterns)
 
 
-def _key(entry: str, pieces: tuple[str, ...]) -> str | None:
-    """The part of an entry the prefilter looks up first: its first piece when that starts
-    in Chinese, else its longest word; None when the entry cannot be prefiltered."""
-    if not pieces[0] or any(_SPECIAL_FOLDS.search(piece) for piece in pieces):
-        return None
-    if len("".join(pieces)) != len("".join(_GAP.split(entry))):
-        return None
-    if _HAN_CHAR.match(pieces[0]):
-        return pieces[0]
-    runs = [run for piece in pieces for run in _ALNUM_RUN.findall(piece)]
-    return max(runs, key=len) if runs else None
+# Consumed rather than looked behind for: the engine then skips ahead to such characters.
+_NON_WORD = "[^a-z0-9]"
 
 
 def _plain_trie(node: dict[str, dict]) -> str:
