@@ -139,9 +139,10 @@ class _Prefilter:
         self.exact_only = "" in firsts or any(
             _SPECIAL_FOLDS.search(e) or _SPECIAL_FOLDS.search(e.lower()) for e in entries
         )
-        firsts = {first.lower() for first in firsts}
-        latin = sorted(f for f in firsts if _LATIN_EDGE.match(f[:1]))
-        other = sorted(firsts.difference(latin))
+        # Split by the first character as written, as the pattern puts its word edges:
+        # U+212A (Kelvin) starts no Latin piece, though it lower-cases to "k".
+        latin = sorted({f.lower() for f in firsts if _LATIN_EDGE.match(f[:1])})
+        other = sorted({f.lower() for f in firsts if not _LATIN_EDGE.match(f[:1])})
         # Two patterns: the edge test would keep the engine from skipping ahead to the
         # first characters of the others.
         self.patterns = [

@@ -88,3 +88,18 @@ def test_folded_texts_stay_few() -> None:
         matcher.may_match(f"text {n}")
     assert 0 < len(matching._FOLDED) <= matching._FOLDED_MAX
     assert matcher.may_match("The best") and matcher.may_match("…the BEST.") and not matcher.may_match("thebest")
+
+
+@pytest.mark.parametrize(
+    ("entry", "text"),
+    [
+        ("\u212aelvin … max", "x\u212aelvin then max"),  # Kelvin sign: no word edge before it, yet "k" lower-cased
+        ("kelvin", "\u212aELVIN"),
+        ("strong", "ſtrong"),
+        ("#1 rated", "x#1 rated"),
+        ("比…更", "比他们更好"),
+    ],
+)
+def test_may_match_corner_cases(entry: str, text: str) -> None:
+    matcher = PhraseMatcher([entry])
+    assert matcher.search(text) is not None
