@@ -44,27 +44,14 @@ class PhraseMatcher:
         if literals:
             alternatives.append(f"(?P<lit>{_trie_pattern(list(self._literals))})")
         self._pattern = re.compile("|".join(alternatives), re.I) if alternatives else None
-        self._words, self._anchors, self._exact_only = _prefilter(self.entries)
+        self._prefilter = _Prefilter(self.entries)
 
     def __bool__(self) -> bool:
         return self._pattern is not None
 
     def may_match(self, text: str) -> bool:
-        """False only when no entry can match anywhere in `text`; cheaper than matching.
-
-        A match needs each word of its entry (Latin entries: the lower-cased text
-        holds the entry's longest word as a whole word) or its first piece (entries
-        starting in Chinese: the lower-cased text holds it). Text with characters whose case-insensitive
-        match differs from lower-casing them (ſ, ı, K …) is always matched.
-        """
-        if self._exact_only or self._pattern is None:
-            return self._pattern is not None
-        low = text.lower()
-        if _SPECIAL_FOLDS.search(low):
-            return True
-        if self._words and not self._words.isdisjoint(_ALNUM_RUN.findall(low)):
-            return True
-        return self._anchors is not None and self._anchors.search(low) is not None
+        """False only when no entry can match anywhere in `text`; cheaper than matching (see `_Prefilter`)."""
+        return self._pattern is not None and self._prefilter.may_match(_folded(text))
 
     def finditer(self, text: str) -> Iterator[Match]:
         if self._pattern is None or not self.may_match(text):
@@ -87,10 +74,6 @@ class PhraseMatcher:
         return next(self.finditer(text), None)
 
 
-_ALNUM_RUN = re.compile(r"[a-z0-9]+")
-_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
 def _special_folds() -> re.Pattern[str]:
     """Characters (lower-cased) that match others case-insensitively beyond lower-casing:
     ſ matches s, ı matches i, µ matches μ …; and U+0307, left by lower-casing İ."""
@@ -107,28 +90,78 @@ def _special_folds() -> re.Pattern[str]:
 _SPECIAL_FOLDS = _special_folds()
 
 
-def _prefilter(entries: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str] | None, bool]:
-    """What `may_match` looks for: for each entry that starts in Latin script its longest
-    word (every word of a match stands as a whole word in the text: Latin ends carry word
-    edges), a pattern of the first pieces of the entries that start in Chinese, and whether
-    the entries cannot be prefiltered at all (then everything may match)."""
-    words: set[str] = set()
-    anchors: list[str] = []
-    for entry in entries:
-        pieces = [piece.lower() for piece in _GAP.split(entry)]
-        if not pieces[0] or any(_SPECIAL_FOLDS.search(piece) for piece in pieces):
-            return frozenset(), None, True
-        if len("".join(pieces)) != len("".join(_GAP.split(entry))):
-            return frozenset(), None, True
-        if _HAN_CHAR.match(pieces[0]):
-            anchors.append(pieces[0])
-            continue
-        runs = [run for piece in pieces for run in _ALNUM_RUN.findall(piece)]
-        if not runs:
-            return frozenset(), None, True
-        words.add(max(runs, key=len))
-    pattern = re.compile(_plain_trie(_trie(sorted(set(anchors))))) if anchors else None
-    return frozenset(words), pattern, False
+class _Folded:
+    """A text as every prefilter reads it: lower-cased, and whether it holds a special fold.
+
+    `low` starts with a space, so that a word at the start of the text follows a
+    character that is no letter or digit, as every other word does.
+    """
+
+    __slots__ = ("low", "special")
+
+    def __init__(self, text: str) -> None:
+        self.low = " " + text.lower()
+        # Characters whose case-insensitive match differs from lower-casing them (ſ, ı, K …);
+        # all of them are beyond ASCII.
+        self.special = not self.low.isascii() and _SPECIAL_FOLDS.search(self.low) is not None
+
+
+# Texts folded lately. Checks ask several matchers about the same block texts (the
+# claims check asks six about each sentence, and every check of a page reads its
+# blocks), so each is lower-cased once. Emptied when full, to stay small.
+_FOLDED: dict[str, _Folded] = {}
+_FOLDED_MAX = 1024
+
+
+def _folded(text: str) -> _Folded:
+    folded = _FOLDED.get(text)
+    if folded is None:
+        if len(_FOLDED) >= _FOLDED_MAX:
+            _FOLDED.clear()
+        folded = _FOLDED[text] = _Folded(text)
+    return folded
+
+
+class _Prefilter:
+    """What `may_match` looks for: the first piece of some entry, lower-cased, in the lower-cased text.
+
+    A match of an entry holds its first piece in the same letters (the text's
+    case-insensitive match of a piece, lower-cased, is the piece lower-cased),
+    after a character that is no Latin letter or digit when the piece starts
+    with one (Latin ends carry word edges). Text with characters whose
+    case-insensitive match differs from lower-casing them (ſ, ı, K …) always may
+    match, and so does any text when an entry holds such a character or starts
+    with a gap (then `exact_only`).
+    """
+
+    def __init__(self, entries: tuple[str, ...]) -> None:
+        firsts = {_GAP.split(entry)[0] for entry in entries}
+        self.exact_only = "" in firsts or any(
+            _SPECIAL_FOLDS.search(e) or _SPECIAL_FOLDS.search(e.lower()) for e in entries
+        )
+        # Split by the first character as written, as the pattern puts its word edges:
+        # U+212A (Kelvin) starts no Latin piece, though it lower-cases to "k".
+        latin = sorted({f.lower() for f in firsts if _LATIN_EDGE.match(f[:1])})
+        other = sorted({f.lower() for f in firsts if not _LATIN_EDGE.match(f[:1])})
+        # Two patterns: the edge test would keep the engine from skipping ahead to the
+        # first characters of the others.
+        self.patterns = [
+            re.compile(pattern)
+            for pattern in (
+                _NON_WORD + _plain_trie(_trie(latin)) if latin else "",
+                _plain_trie(_trie(other)) if other else "",
+            )
+            if pattern
+        ]
+
+    def may_match(self, text: _Folded) -> bool:
+        if self.exact_only or text.special:
+            return True
+        return any(pattern.search(text.low) for pattern in self.patterns)
+
+
+# Consumed rather than looked behind for: the engine then skips ahead to such characters.
+_NON_WORD = "[^a-z0-9]"
 
 
 def _plain_trie(node: dict[str, dict]) -> str:

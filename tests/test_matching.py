@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditor import lexicon
+from auditor import lexicon, matching
 from auditor.matching import PhraseMatcher
 
 ROOT = Path(__file__).parents[1]
@@ -77,6 +77,29 @@ def test_may_match_never_misses_a_match(package: str, name: str, lang: str) -> N
     missed = [t for t in texts if exact.search(t) and not matcher.may_match(t)]
     assert missed == []
     # and it is worth having: most lines of the example pages are ruled out without matching
-    if not matcher._exact_only:
+    if not matcher._prefilter.exact_only:
         ruled_out = sum(1 for t in TEXTS if not matcher.may_match(t))
         assert ruled_out > 0
+
+
+def test_folded_texts_stay_few() -> None:
+    matcher = PhraseMatcher(["the best"])
+    for n in range(3 * matching._FOLDED_MAX):
+        matcher.may_match(f"text {n}")
+    assert 0 < len(matching._FOLDED) <= matching._FOLDED_MAX
+    assert matcher.may_match("The best") and matcher.may_match("…the BEST.") and not matcher.may_match("thebest")
+
+
+@pytest.mark.parametrize(
+    ("entry", "text"),
+    [
+        ("\u212aelvin … max", "x\u212aelvin then max"),  # Kelvin sign: no word edge before it, yet "k" lower-cased
+        ("kelvin", "\u212aELVIN"),
+        ("strong", "ſtrong"),
+        ("#1 rated", "x#1 rated"),
+        ("比…更", "比他们更好"),
+    ],
+)
+def test_may_match_corner_cases(entry: str, text: str) -> None:
+    matcher = PhraseMatcher([entry])
+    assert matcher.search(text) is not None
