@@ -3,13 +3,31 @@ page's frequent words; both must give what counting every occurrence one by one 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.checks.keyword_stuffing import TermDensity, grade_term, is_allowed, is_watched, user_terms
-from auditor.checks.keyword_stuffing.terms import Term, contains, display, occurrences, page_counts
+from auditor.checks.keyword_stuffing import (
+    RepeatedPhrase,
+    TermDensity,
+    _merge,
+    grade_term,
+    is_allowed,
+    is_watched,
+    user_terms,
+)
+from auditor.checks.keyword_stuffing.terms import (
+    LIST_KINDS,
+    Term,
+    block_key,
+    contains,
+    display,
+    occurrences,
+    page_counts,
+    prose_words,
+)
 from auditor.models import Page
 from auditor.parsing import parse_page
 from auditor.registry import Context
@@ -96,3 +114,33 @@ def test_ks101_reports_what_every_term_graded_would(
     page = _page(text)
     context = Context(options=opts, watch_terms=("heyon", "vite build"), allow_terms=allow)
     assert [h.evidence for h in TermDensity().check(page, context)] == _reported(page, context)
+
+
+def _repeated(page: Page, opts: dict[str, int]) -> list[str]:
+    """The evidence of KS103's findings, from every run of n words counted one by one (as KS103
+    did before it passed over the runs holding a word too rare to repeat)."""
+    n, counts, first, seen = opts["words"], Counter[Term](), {}, set()
+    for index, block in enumerate(page.body):
+        words = prose_words(block)
+        key = block_key([w.norm for w in words])
+        if block.kind in LIST_KINDS and key in seen:
+            continue
+        seen.add(key)
+        for i in range(len(words) - n + 1):
+            run = words[i : i + n]
+            start, end = run[0].start, run[-1].end
+            han = len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", block.text[start:end]))
+            if sum(w.content for w in run) < 3 or (end - start < opts["min_han_chars"] and han * 3 >= end - start):
+                continue
+            gram = tuple(w.norm for w in run)
+            counts[gram] += 1
+            first.setdefault(gram, (index, block, start, end))
+    repeated = sorted((first[g], c) for g, c in counts.items() if c >= opts["min_repeats"])
+    return [f"‘{b.text[s:e]}’ × {c}" for (_, b, s, e), c in _merge(repeated)[: opts["max_phrases"]]]
+
+
+@given(source, st.integers(2, 6), st.integers(0, 14), st.integers(1, 5))
+def test_ks103_counts_what_every_run_counted_would(text: str, words: int, min_han_chars: int, repeats: int) -> None:
+    opts = {**RepeatedPhrase.options, "words": words, "min_han_chars": min_han_chars, "min_repeats": repeats}
+    page = _page(text)
+    assert [h.evidence for h in RepeatedPhrase().check(page, Context(options=opts))] == _repeated(page, opts)

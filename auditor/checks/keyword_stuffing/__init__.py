@@ -13,6 +13,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar
 
 from auditor import lexicon
@@ -41,6 +42,7 @@ from auditor.text import stopwords
 _PACKAGE = __name__
 
 
+@cache
 def _generic_words() -> frozenset[str]:
     return frozenset(w.lower() for w in lexicon.all_languages(_PACKAGE, "generic_terms"))
 
@@ -266,7 +268,7 @@ class TitleTermInHeadings(Rule):
         heading_terms = [block_terms(h) for h in headings]
         best: tuple[int, int, Term] | None = None
         # In sorted order, so that a tie goes the same way in every process (sets follow the hash seed).
-        for term in sorted(terms_of_text(page.title)):
+        for term in sorted(terms_of_text(page.title, title)):
             if all(w in generic or is_lone_han(w) for w in term) or _allowed(term, allow):
                 continue
             covered = sum(1 for terms in heading_terms if term in terms)
@@ -355,18 +357,19 @@ class RepeatedPhrase(Rule):
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         opts = context.options
-        n = opts["words"]
+        n, least = opts["words"], opts["min_repeats"]
+        blocks = _phrase_blocks(page, n)
+        # A phrase repeats no more often than any of its words, so only runs of n words each seen
+        # `least` times or more can repeat enough: few, and a block without one is passed over
+        # after a substring search (with `frequent` as bytes, one byte a word).
+        uses = Counter(itertools.chain.from_iterable(columns.norms for _, columns in blocks))
         grams: list[Term] = []  # the whole page's, counted at once (an update per block costs more)
         kept: list[tuple[int, Columns, list[bool], list[Term]]] = []
-        seen: set[str] = set()
-        for index, columns in enumerate(page_columns(page)):
-            key = block_key(columns.norms)
-            if columns.block.kind in LIST_KINDS and key in seen:
+        for index, columns in blocks:
+            frequent = bytes(map(operator.le, itertools.repeat(least), map(uses.__getitem__, columns.norms)))
+            if b"\x01" * n not in frequent:
                 continue
-            seen.add(key)
-            if len(columns.norms) < n:
-                continue
-            phrases = _phrases(columns, n, opts["min_han_chars"])
+            phrases = _phrases(columns, n, opts["min_han_chars"], frequent)
             block_grams = list(itertools.compress(zip(*(columns.norms[k:] for k in range(n)), strict=False), phrases))
             grams += block_grams
             kept.append((index, columns, phrases, block_grams))
@@ -390,19 +393,34 @@ class RepeatedPhrase(Rule):
             )
 
 
-def _phrases(columns: Columns, n: int, min_han_chars: int) -> list[bool]:
-    """phrases[i]: the n words from word i are a phrase KS103 counts, with three content words
-    or more and not a short run of mostly Han characters."""
-    # content words among the first i words, so a run's count is one subtraction
-    before = list(itertools.accumulate(columns.content, initial=0))
-    phrases = [last - first >= 3 for first, last in zip(before, before[n:], strict=False)]
+def _phrase_blocks(page: Page, n: int) -> list[tuple[int, Columns]]:
+    """The body blocks KS103 reads, with their index in the body: those of n words or more, but
+    not a list item or table cell repeating an earlier block (changelog lines are structure)."""
+    blocks = []
+    seen: set[str] = set()
+    for index, columns in enumerate(page_columns(page)):
+        key = block_key(columns.norms)
+        if columns.block.kind in LIST_KINDS and key in seen:
+            continue
+        seen.add(key)
+        if len(columns.norms) >= n:
+            blocks.append((index, columns))
+    return blocks
+
+
+def _phrases(columns: Columns, n: int, min_han_chars: int, frequent: bytes) -> list[bool]:
+    """phrases[i]: the n words from word i are a phrase KS103 counts, with three content words or
+    more and not a short run of mostly Han characters, and may repeat enough (each word `frequent`)."""
+    # words of each kind among the first i words, so a run's count is one subtraction
+    content = list(itertools.accumulate(columns.content, initial=0))
+    common = list(itertools.accumulate(frequent, initial=0))
+    phrases = [
+        content[i + n] - content[i] >= 3 and common[i + n] - common[i] == n for i in range(len(columns.norms) - n + 1)
+    ]
     text = columns.block.text
-    # The short runs (n words within fewer than min_han_chars characters), found without a step per run
-    spans = map(operator.sub, columns.ends[n - 1 :], columns.starts)
-    for i in itertools.compress(itertools.count(), map(min_han_chars.__gt__, spans)):
-        start, end = columns.starts[i], columns.ends[i + n - 1]
+    for i, (start, end) in enumerate(zip(columns.starts, columns.ends[n - 1 :], strict=False)):
         # a short run of mostly Han characters is too short a phrase
-        if phrases[i] and len(_HAN.findall(text, start, end)) * 3 >= end - start:
+        if phrases[i] and end - start < min_han_chars and len(_HAN.findall(text, start, end)) * 3 >= end - start:
             phrases[i] = False
     return phrases
 

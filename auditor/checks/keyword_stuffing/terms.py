@@ -75,10 +75,13 @@ def block_terms(block: Block) -> set[Term]:
     return {o.term for o in occurrences(block)}
 
 
-def terms_of_text(value: str) -> list[Term]:
+def terms_of_text(value: str, block: Block | None = None) -> list[Term]:
     """Terms of a free-standing string (a title, a user's term), tokenised like page text,
-    each once, in the order they first occur (so ties are broken the same way on every run)."""
-    return list(dict.fromkeys(o.term for o in occurrences(Block("paragraph", value, 1))))
+    each once, in the order they first occur (so ties are broken the same way on every run).
+    When `block` (the title's block) holds that very text, its words are read, not cut again."""
+    if block is None or block.text != value:
+        block = Block("paragraph", value, 1)
+    return list(dict.fromkeys(o.term for o in occurrences(block)))
 
 
 def term_words(value: str) -> Term:
@@ -223,14 +226,18 @@ class TermCounts:
         )
         grams: list[Term] = []  # the whole page's, counted at once (an update per block costs more)
         for block, _, norms, starts, ends, content in self._kept:
-            wanted = content if words is None else list(map(operator.and_, content, map(words.__contains__, norms)))
-            pairs = list(map(operator.and_, wanted, wanted[1:]))
-            if not any(pairs):
+            # one byte a word: 1 where it is wanted, so a block with no two wanted in a row is passed over at once
+            if words is None:
+                wanted = bytes(content)
+            else:
+                wanted = bytes(map(operator.and_, content, map(words.__contains__, norms)))
+            if b"\x01\x01" not in wanted:
                 continue
             text = block.text
             # runs[k]: words k … k+size-1 are wanted, each after the one before with only spaces between
             runs = [
-                pair and not text[end:start].strip() for pair, end, start in zip(pairs, ends, starts[1:], strict=False)
+                a and b and not text[end:start].strip()
+                for a, b, end, start in zip(wanted, wanted[1:], ends, starts[1:], strict=False)
             ]
             for size in range(2, MAX_WORDS + 1):
                 if size > 2:
