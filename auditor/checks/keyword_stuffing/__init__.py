@@ -8,24 +8,30 @@ calibration set came near; milder cases are warnings.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar
 
 from auditor import lexicon
 from auditor.checks.keyword_stuffing.terms import (
     LIST_KINDS,
+    MAX_WORDS,
+    Columns,
     Occurrence,
     Term,
+    TermCounts,
     block_key,
     block_terms,
     contains,
     display,
     is_lone_han,
     occurrences,
+    page_columns,
     page_counts,
-    prose_words,
     term_words,
     terms_of_text,
 )
@@ -36,6 +42,7 @@ from auditor.text import stopwords
 _PACKAGE = __name__
 
 
+@cache
 def _generic_words() -> frozenset[str]:
     return frozenset(w.lower() for w in lexicon.all_languages(_PACKAGE, "generic_terms"))
 
@@ -149,10 +156,11 @@ class TermDensity(Rule):
         found: list[tuple[float, Term, Severity, float]] = []
         # No term rarer than this can pass either limit, whatever its factor.
         fewest = min(opts["min_count"], opts["error_min_count"]) * min(1.0, opts["watch_factor"])
-        for term, count in counts.counts.items():
+        terms = counts.among(_frequent_words(counts, opts, fewest))
+        for term, count in terms.items():
             if count < fewest or _allowed(term, allow):
                 continue
-            share = counts.share(term)
+            share = counts.share(term, count)
             severity, limit = grade_term(count, share, opts, _watched(term, watch))
             if severity is not None:
                 found.append((share, term, severity, limit))
@@ -163,7 +171,7 @@ class TermDensity(Rule):
                 continue
             reported.append(term)
             first = counts.first[term]
-            text, count = display(first), counts.counts[term]
+            text, count = display(first), terms[term]
             yield _hit_at(
                 page,
                 first,
@@ -173,6 +181,24 @@ class TermDensity(Rule):
             )
             if len(reported) >= opts["max_terms"]:
                 return
+
+
+def _frequent_words(counts: TermCounts, opts: Mapping[str, Any], fewest: float) -> set[str]:
+    """The words frequent enough to be part of a term KS101 reports.
+
+    A term is no more frequent than any of its words, and takes up at most
+    MAX_WORDS times its count: a word whose count fails both limits even so,
+    watched or not, is in no reportable term (`grade_term` passes a term only
+    where it passes every more frequent one).
+    """
+    frequent = set()
+    for word, count in counts.words.items():
+        if count < fewest:
+            continue
+        most = count * MAX_WORDS / counts.total
+        if any(grade_term(count, most, opts, watched)[0] is not None for watched in (False, True)):
+            frequent.add(word)
+    return frequent
 
 
 # A heading that is a code identifier ("server.host", "build.rollupOptions"):
@@ -242,7 +268,7 @@ class TitleTermInHeadings(Rule):
         heading_terms = [block_terms(h) for h in headings]
         best: tuple[int, int, Term] | None = None
         # In sorted order, so that a tie goes the same way in every process (sets follow the hash seed).
-        for term in sorted(terms_of_text(page.title)):
+        for term in sorted(terms_of_text(page.title, title)):
             if all(w in generic or is_lone_han(w) for w in term) or _allowed(term, allow):
                 continue
             covered = sum(1 for terms in heading_terms if term in terms)
@@ -252,7 +278,8 @@ class TitleTermInHeadings(Rule):
             return
         covered, _, term = best
         counts = page_counts(page)
-        share, count = counts.share(term), counts.counts[term]
+        count = counts.among(set(term))[term]  # counted alone, not with every term of the page
+        share = counts.share(term, count)
         strong = covered >= opts["error_coverage"] * len(headings) and (
             _watched(term, watch)
             or (
@@ -330,40 +357,27 @@ class RepeatedPhrase(Rule):
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         opts = context.options
-        n = opts["words"]
-        min_han_chars = opts["min_han_chars"]
-        counts: dict[Term, int] = {}
-        first: dict[Term, tuple[int, Block, int, int]] = {}
-        seen: set[str] = set()
-        for index, block in enumerate(page.body):
-            words = prose_words(block)
-            key = block_key(words)
-            if block.kind in LIST_KINDS and key in seen:
+        n, least = opts["words"], opts["min_repeats"]
+        blocks = _phrase_blocks(page, n)
+        # A phrase repeats no more often than any of its words, so only runs of n words each seen
+        # `least` times or more can repeat enough: few, and a block without one is passed over
+        # after a substring search (with `frequent` as bytes, one byte a word).
+        uses = Counter(itertools.chain.from_iterable(columns.norms for _, columns in blocks))
+        grams: list[Term] = []  # the whole page's, counted at once (an update per block costs more)
+        kept: list[tuple[int, Columns, list[bool], list[Term]]] = []
+        for index, columns in blocks:
+            frequent = bytes(map(operator.le, itertools.repeat(least), map(uses.__getitem__, columns.norms)))
+            if b"\x01" * n not in frequent:
                 continue
-            seen.add(key)
-            if len(words) < n:
-                continue
-            # content[i]: content words among the first i words, so a run's count is one subtraction
-            content = [0]
-            for w in words:
-                content.append(content[-1] + w.content)
-            norms = [w.norm for w in words]
-            text = block.text
-            for i in range(len(words) - n + 1):
-                if content[i + n] - content[i] < 3:
-                    continue
-                start, end = words[i].start, words[i + n - 1].end
-                # a short run of mostly Han characters is too short a phrase
-                if end - start < min_han_chars and len(_HAN.findall(text, start, end)) * 3 >= end - start:
-                    continue
-                gram = tuple(norms[i : i + n])
-                counts[gram] = counts.get(gram, 0) + 1
-                if gram not in first:
-                    first[gram] = (index, block, start, end)
+            phrases = _phrases(columns, n, opts["min_han_chars"], frequent)
+            block_grams = list(itertools.compress(zip(*(columns.norms[k:] for k in range(n)), strict=False), phrases))
+            grams += block_grams
+            kept.append((index, columns, phrases, block_grams))
+        counts = Counter(grams)
         allow = _user_terms(context.allow_terms)
-        repeated = sorted(
-            (first[g], c) for g, c in counts.items() if c >= opts["min_repeats"] and not _allowed(g, allow)
-        )
+        wanted = {g for g, c in counts.items() if c >= opts["min_repeats"] and not _allowed(g, allow)}
+        first = _first_places(kept, wanted, n) if wanted else {}
+        repeated = sorted((first[g], counts[g]) for g in wanted)
         for (_, block, start, end), count in _merge(repeated)[: opts["max_phrases"]]:
             phrase = block.text[start:end]
             line, col, end_line, end_col = page.locate(block, phrase)
@@ -379,7 +393,51 @@ class RepeatedPhrase(Rule):
             )
 
 
+def _phrase_blocks(page: Page, n: int) -> list[tuple[int, Columns]]:
+    """The body blocks KS103 reads, with their index in the body: those of n words or more, but
+    not a list item or table cell repeating an earlier block (changelog lines are structure)."""
+    blocks = []
+    seen: set[str] = set()
+    for index, columns in enumerate(page_columns(page)):
+        key = block_key(columns.norms)
+        if columns.block.kind in LIST_KINDS and key in seen:
+            continue
+        seen.add(key)
+        if len(columns.norms) >= n:
+            blocks.append((index, columns))
+    return blocks
+
+
+def _phrases(columns: Columns, n: int, min_han_chars: int, frequent: bytes) -> list[bool]:
+    """phrases[i]: the n words from word i are a phrase KS103 counts, with three content words or
+    more and not a short run of mostly Han characters, and may repeat enough (each word `frequent`)."""
+    # words of each kind among the first i words, so a run's count is one subtraction
+    content = list(itertools.accumulate(columns.content, initial=0))
+    common = list(itertools.accumulate(frequent, initial=0))
+    phrases = [
+        content[i + n] - content[i] >= 3 and common[i + n] - common[i] == n for i in range(len(columns.norms) - n + 1)
+    ]
+    text = columns.block.text
+    for i, (start, end) in enumerate(zip(columns.starts, columns.ends[n - 1 :], strict=False)):
+        # a short run of mostly Han characters is too short a phrase
+        if phrases[i] and end - start < min_han_chars and len(_HAN.findall(text, start, end)) * 3 >= end - start:
+            phrases[i] = False
+    return phrases
+
+
 _Place = tuple[int, Block, int, int]
+
+
+def _first_places(
+    kept: list[tuple[int, Columns, list[bool], list[Term]]], wanted: set[Term], n: int
+) -> dict[Term, _Place]:
+    """Where each wanted phrase is first counted: its block's index and the phrase's offsets."""
+    first: dict[Term, _Place] = {}
+    for index, columns, phrases, grams in kept:
+        for i, gram in zip(itertools.compress(itertools.count(), phrases), grams, strict=False):
+            if gram in wanted and gram not in first:
+                first[gram] = (index, columns.block, columns.starts[i], columns.ends[i + n - 1])
+    return first
 
 
 def _merge(repeated: list[tuple[_Place, int]]) -> list[tuple[_Place, int]]:

@@ -11,12 +11,14 @@ out in the text is not a repeated keyword.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from auditor.models import Block, Page
+from auditor.models import Block, Page, cached_property
 from auditor.text import Word, detect_language, tokenize
 
 Term = tuple[str, ...]  # the normalised words of a term
@@ -73,10 +75,13 @@ def block_terms(block: Block) -> set[Term]:
     return {o.term for o in occurrences(block)}
 
 
-def terms_of_text(value: str) -> list[Term]:
+def terms_of_text(value: str, block: Block | None = None) -> list[Term]:
     """Terms of a free-standing string (a title, a user's term), tokenised like page text,
-    each once, in the order they first occur (so ties are broken the same way on every run)."""
-    return list(dict.fromkeys(o.term for o in occurrences(Block("paragraph", value, 1))))
+    each once, in the order they first occur (so ties are broken the same way on every run).
+    When `block` (the title's block) holds that very text, its words are read, not cut again."""
+    if block is None or block.text != value:
+        block = Block("paragraph", value, 1)
+    return list(dict.fromkeys(o.term for o in occurrences(block)))
 
 
 def term_words(value: str) -> Term:
@@ -93,11 +98,39 @@ def contains(term: Term, part: Term) -> bool:
 LIST_KINDS = frozenset({"list_item", "table_cell"})
 
 
-def block_key(words: list[Word]) -> str:
+def block_key(norms: Sequence[str]) -> str:
     """What makes two blocks "the same line": their words without numbers, ids and hashes
     (a changelog's "update dependencies (#123) (4c07b74)" lines are one line)."""
+    key = " ".join(norms)
+    if _HAS_DIGIT.search(key) is None:  # the usual block: no word to leave out, one search for all
+        return key
     # isalpha(): letters only, so surely no digit, without a regular expression per word
-    return " ".join([w.norm for w in words if w.norm.isalpha() or not _HAS_DIGIT.search(w.norm)])
+    return " ".join([n for n in norms if n.isalpha() or not _HAS_DIGIT.search(n)])
+
+
+class Columns(NamedTuple):
+    """A body block's prose words, one tuple per field: made once per page for the rules that
+    walk every word of it (KS101's counts, KS103), so each reads them without a pass per word."""
+
+    block: Block
+    words: list[Word]
+    norms: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    content: tuple[bool, ...]
+
+
+def _columns(block: Block) -> Columns:
+    words = prose_words(block)
+    if not words:
+        return Columns(block, words, (), (), (), ())
+    _, norms, starts, ends, content = zip(*words, strict=True)
+    return Columns(block, words, norms, starts, ends, content)
+
+
+def page_columns(page: Page) -> list[Columns]:
+    """The columns of every body block, in order (blocks without words too: KS103 keys them)."""
+    return page.memo((__name__, "columns"), lambda: [_columns(b) for b in page.body])
 
 
 def display(occurrence: Occurrence) -> str:
@@ -107,27 +140,28 @@ def display(occurrence: Occurrence) -> str:
 class _FirstPlaces:
     """The first occurrence of each term, found when asked for (only reported terms ever are)."""
 
-    def __init__(self, blocks: list[tuple[Block, list[Word]]], counts: Counter[Term]) -> None:
-        self._blocks = blocks
-        self._counts = counts
+    def __init__(self, owner: TermCounts) -> None:
+        self._owner = owner
 
     def __getitem__(self, term: Term) -> Occurrence:
-        if term in self._counts:
-            for block, words in self._blocks:
-                for occurrence in occurrences(block, words):
-                    if occurrence.term == term:
-                        return occurrence
+        # Asked for counted terms only, so no test against every count first (which would
+        # make them all): a term that is not there is found nowhere in the walk.
+        for block, words in self._owner.blocks:
+            for occurrence in occurrences(block, words):
+                if occurrence.term == term:
+                    return occurrence
         raise KeyError(term)
 
     def __contains__(self, term: object) -> bool:
-        return term in self._counts
+        return term in self._owner.counts
 
     def items(self) -> Iterator[tuple[Term, Occurrence]]:
         """Every counted term with its first occurrence, in page order (one walk over the blocks)."""
+        counts = self._owner.counts
         seen: set[Term] = set()
-        for block, words in self._blocks:
+        for block, words in self._owner.blocks:
             for occurrence in occurrences(block, words):
-                if occurrence.term in self._counts and occurrence.term not in seen:
+                if occurrence.term in counts and occurrence.term not in seen:
                     seen.add(occurrence.term)
                     yield occurrence.term, occurrence
 
@@ -138,45 +172,87 @@ class TermCounts:
     List items and table cells repeated word for word (a changelog's "update
     dependencies" lines, a repeated cell) are counted once: that repetition
     is structure. Repeated paragraphs do count; KS103 reports them too.
+
+    The words are counted up front; terms when asked for, all of them
+    (`counts`) or only those made of some words (`among`): KS101 needs
+    only the terms of a page's most frequent words, a few of its thousands.
     """
 
-    def __init__(self, blocks: Iterable[Block]) -> None:
-        # The terms `occurrences()` yields, counted a whole block at a time: each
-        # n-gram is kept where its words are all content words and adjacent, as
-        # there, but the lists are made by comprehensions and counted by Counter,
-        # not one Occurrence at a time. Pages have tens of thousands of terms.
-        self.counts: Counter[Term] = Counter()
-        self.total = 0
-        kept: list[tuple[Block, list[Word]]] = []
+    def __init__(self, columns: Iterable[Columns]) -> None:
+        self._kept: list[Columns] = []
         seen: set[str] = set()
-        for block in blocks:
-            words = prose_words(block)
-            key = block_key([w for w in words if w.content])
-            if not key or (block.kind in LIST_KINDS and key in seen):
+        norms: list[str] = []
+        for block_columns in columns:
+            content_norms = list(itertools.compress(block_columns.norms, block_columns.content))
+            key = block_key(content_norms)
+            if not key or (block_columns.block.kind in LIST_KINDS and key in seen):
                 continue
             seen.add(key)
-            kept.append((block, words))
-            norms = [w.norm for w in words]
-            content = [w.content for w in words]
-            self.total += sum(content)
-            self.counts.update([(n,) for n, c in zip(norms, content, strict=True) if c and not is_lone_han(n)])
+            self._kept.append(block_columns)
+            norms += content_norms
+        self.total = len(norms)
+        # Every content word, lone Han characters too: no term holding a word is more frequent than it.
+        self.words: Counter[str] = Counter(norms)
+
+    @property
+    def first(self) -> _FirstPlaces:
+        """The first occurrence of each term (made when asked for: held here, it would make
+        a reference cycle, and keep the page's words alive until the collector ran)."""
+        return _FirstPlaces(self)
+
+    @property
+    def blocks(self) -> Iterator[tuple[Block, list[Word]]]:
+        """The counted blocks and their prose words."""
+        return ((c.block, c.words) for c in self._kept)
+
+    @cached_property
+    def counts(self) -> Counter[Term]:
+        return self.among()
+
+    def among(self, words: Set[str] | None = None) -> Counter[Term]:
+        """The count of every term made only of `words` (of any words when None).
+
+        The terms `occurrences()` yields, made a whole block at a time: each
+        n-gram is kept where its words are all content words and adjacent, as
+        there, but the n-grams are made by zip() and counted by Counter, not one
+        Occurrence at a time. Pages have tens of thousands of terms.
+        """
+        counts: Counter[Term] = Counter(
+            {
+                (norm,): count
+                for norm, count in self.words.items()
+                if (words is None or norm in words) and (len(norm) > 1 or not is_lone_han(norm))
+            }
+        )
+        grams: list[Term] = []  # the whole page's, counted at once (an update per block costs more)
+        for block, _, norms, starts, ends, content in self._kept:
+            # one byte a word: 1 where it is wanted, so a block with no two wanted in a row is passed over at once
+            if words is None:
+                wanted = bytes(content)
+            else:
+                wanted = bytes(map(operator.and_, content, map(words.__contains__, norms)))
+            if b"\x01\x01" not in wanted:
+                continue
             text = block.text
-            # runs[k]: words k … k+size-1 are content words, each after the one before with only spaces between
+            # runs[k]: words k … k+size-1 are wanted, each after the one before with only spaces between
             runs = [
-                c and d and not text[a.end : b.start].strip()
-                for (a, b), (c, d) in zip(itertools.pairwise(words), itertools.pairwise(content), strict=True)
+                a and b and not text[end:start].strip()
+                for a, b, end, start in zip(wanted, wanted[1:], ends, starts[1:], strict=False)
             ]
             for size in range(2, MAX_WORDS + 1):
                 if size > 2:
                     runs = [r and more for r, more in itertools.pairwise(runs)]
-                self.counts.update([tuple(norms[k : k + size]) for k, run in enumerate(runs) if run])
-        self.first = _FirstPlaces(kept, self.counts)
+                grams += itertools.compress(zip(*(norms[k:] for k in range(size)), strict=False), runs)
+        counts.update(grams)
+        return counts
 
-    def share(self, term: Term) -> float:
-        """The part of the content words the term takes up (count × words in it ÷ all)."""
-        return self.counts[term] * len(term) / self.total if self.total else 0.0
+    def share(self, term: Term, count: int | None = None) -> float:
+        """The part of the content words the term takes up (count × words in it ÷ all); `count`
+        when the term's count is known (from `among`)."""
+        count = self.counts[term] if count is None else count
+        return count * len(term) / self.total if self.total else 0.0
 
 
 def page_counts(page: Page) -> TermCounts:
     """The page's body counts, made once and shared by the rules of this check."""
-    return page.memo(__name__, lambda: TermCounts(page.body))
+    return page.memo(__name__, lambda: TermCounts(page_columns(page)))
