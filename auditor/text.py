@@ -120,10 +120,11 @@ def tokenize(value: str, lang: str) -> list[Word]:
     else:
         tokens, starts, ends = pieces[1::2], ends[0::2], ends[1::2]
     infos = list(map(known.get, tokens, repeat(False)))
-    for index, info in enumerate(infos):
-        if info is False:  # met for the first time
-            token = tokens[index]
-            infos[index] = known[token] = learn(token)
+    if False in infos:  # a token met for the first time; sites repeat their words, so most blocks have none
+        for index, info in enumerate(infos):
+            if info is False:
+                token = tokens[index]
+                infos[index] = known[token] = learn(token)
     return [
         _new_word(Word, (token, info[0], start, end, info[1]))
         for token, info, start, end in zip(tokens, infos, starts, ends, strict=False)
