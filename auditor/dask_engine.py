@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from operator import getitem
 from typing import Any
 
+import dask
 from distributed import Client, Future, LocalCluster, wait
 
 from auditor import phases, warc
@@ -47,6 +48,10 @@ _IN_FLIGHT = 4  # page partitions submitted ahead per worker thread; as many are
 _AHEAD = 4  # partitions merged ahead of the one being written
 # B, the buckets of the site phase: 4 per worker thread, but an exchange between steps is B × B tasks.
 _MIN_BUCKETS, _MAX_BUCKETS = 8, 64
+
+# Dask's client keeps its last 1,000 batches of messages to the scheduler, task arguments and all,
+# for debugging: tens of MB over a run of many partitions, more than the client holds for the run.
+_CLIENT_CONFIG = {"distributed.admin.low-level-log-length": 0}
 
 # A partition of the page phase: ("files", [path, …]) or ("warc", Slice).
 Part = tuple[str, Any]
@@ -276,7 +281,7 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
     """A client of the cluster at `scheduler`, or of a local cluster of one single-threaded worker
     process per core (the page phase is pure Python: threads would share one interpreter lock)."""
     if scheduler:
-        with Client(scheduler) as client:
+        with _client(scheduler) as client:
             yield client
         return
     count = workers or os.cpu_count() or 1
@@ -284,9 +289,14 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
         LocalCluster(
             n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
         ) as cluster,
-        Client(cluster) as client,
+        _client(cluster) as client,
     ):
         yield client
+
+
+def _client(address: str | LocalCluster) -> Client:
+    with dask.config.set(_CLIENT_CONFIG):  # read as the client connects
+        return Client(address)
 
 
 def audit_files(
