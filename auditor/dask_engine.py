@@ -17,7 +17,8 @@ and jieba once per worker. The client holds a number of futures fixed by
 the window sizes and B (which follows the worker threads, not the run), and
 the partitions being written: never a future per partition, never a page,
 and not the plan, which it reads as it submits. Results stay on the workers
-until their partition is written.
+until their partition is written. Clients made by `connect` keep no log of
+the messages they send (Dask's default keeps the last 1,000 batches).
 
 Needs `pip install 'auditor[dask]'`; nothing else in auditor imports Dask.
 """
@@ -180,7 +181,8 @@ def _merge(
 
 class _Run:
     """Submits the tasks of one run. Tasks that read an accumulator run on the worker that holds it
-    (bucket b's on worker b mod W): the scheduler, which cannot size results, would move them."""
+    (bucket b's on worker b mod W): Dask sizes a page's result as its outer object (56 bytes, whatever
+    its findings), so the scheduler would think an accumulator of thousands of pages cheap to move."""
 
     def __init__(self, client: Client, settings: Settings) -> None:
         self.client = client
