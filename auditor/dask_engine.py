@@ -31,7 +31,7 @@ import zlib
 from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import getitem
 from typing import Any
 
@@ -118,6 +118,7 @@ def _page_partition(index: int, part: Part, settings: Settings, steps: int, buck
 
 
 def _append(accumulated: list[Any], *pieces: Any) -> list[Any]:
+    """A fold: a new list, since a task must not change its inputs (Dask may run it again)."""
     return [*accumulated, *pieces]
 
 
@@ -132,10 +133,10 @@ def _site_step(
         for rule, key, value in shard.records[step]:
             groups[rule, key].append(value)
     out: list[_Piece] = [([], []) for _ in range(buckets)]
-    for carried, found in incoming:
-        for rule, key, value in carried:
+    for records_in, found_in in incoming:
+        for rule, key, value in records_in:
             groups[rule, key].append(value)
-        out[bucket][1].extend(found)
+        out[bucket][1].extend(found_in)
     for (rule, key), values in groups.items():
         carried, found = phases.site_reduce(rule, key, values, settings, step)
         for record in carried:
@@ -173,10 +174,13 @@ def _by_partition(*pieces: _Located) -> dict[int, dict[str, list[Finding]]]:
 def _merge(
     index: int, results: list[tuple[int, list[FileResult]]], site: dict[int, dict[str, list[Finding]]]
 ) -> list[FileResult]:
-    """Partition `index`'s results with their site findings joined, in order."""
+    """Partition `index`'s results with their site findings joined, in order (on copies: `finish`
+    changes the result it is given, and this task's inputs must stay as they were)."""
     found = site.get(index, {})
     pages = next(pages for i, pages in results if i == index)
-    return [phases.finish(result, found.get(result.path, ())) for result in pages]
+    return [
+        phases.finish(replace(result, findings=list(result.findings)), found.get(result.path, ())) for result in pages
+    ]
 
 
 class _Run:
@@ -199,7 +203,7 @@ class _Run:
     def submit(self, function: Any, *args: Any, bucket: int | None = None) -> Future:
         """A task; with `bucket`, pinned to the bucket's worker while that worker is up."""
         owner = None if bucket is None else self.owners[bucket % len(self.owners)]
-        # Not pure: `_merge` finishes results in place, so no two runs may share a task.
+        # Not pure: a fresh key for each task, rather than one hashed from its arguments every time.
         if owner is None:
             return self.client.submit(function, *args, pure=False)
         return self.client.submit(function, *args, pure=False, workers=owner, allow_other_workers=True)
