@@ -12,7 +12,7 @@ and of each worker:
 - local: the page phase mapped over the WARC's slices by a pool of
   `--workers` processes with `auditor.phases.page_phase` (what a process-pool
   runner does), then the site phase in the parent;
-- dask: the Dask engine (`auditor.dask_engine.audit_on`, what
+- dask: the Dask engine (`auditor.dask_engine.connect` and `audit_on`, what
   `auditor check --engine dask --scheduler ADDRESS` runs) on a cluster of
   `--workers` single-threaded worker processes and a scheduler process,
   started here on the loopback interface, so that the client's memory is
@@ -127,7 +127,7 @@ def run_local(warc_path: str, workers: int, partition_size: int) -> dict:
 @contextmanager
 def _cluster(workers: int) -> Iterator[str]:
     """A scheduler and `workers` single-threaded workers as processes of their own, on the loopback
-    interface, as an existing cluster would be; yields the scheduler file to connect with."""
+    interface, as an existing cluster would be; yields the scheduler's address."""
     with tempfile.TemporaryDirectory() as folder:
         scheduler_file = str(Path(folder) / "scheduler.json")
         # Every server on the loopback interface, the HTTP ones (health, metrics) included.
@@ -142,24 +142,29 @@ def _cluster(workers: int) -> Iterator[str]:
             stderr=subprocess.DEVNULL,
         )
         try:
-            while not Path(scheduler_file).exists():
-                time.sleep(0.1)
-            yield scheduler_file
+            yield _address(scheduler_file)
         finally:
             for process in (worker, scheduler):
                 process.terminate()
                 process.wait(timeout=60)
 
 
-def run_dask(warc_path: str, workers: int, partition_size: int) -> dict:
-    from distributed import Client  # only this run needs Dask
+def _address(scheduler_file: str) -> str:
+    """The address in the scheduler file, once the scheduler has written it."""
+    while True:
+        try:
+            return json.loads(Path(scheduler_file).read_text())["address"]
+        except (OSError, ValueError, KeyError):
+            time.sleep(0.1)
 
-    from auditor.dask_engine import audit_on
+
+def run_dask(warc_path: str, workers: int, partition_size: int) -> dict:
+    from auditor.dask_engine import audit_on, connect  # only this run needs Dask
 
     settings = _settings()
     start = time.perf_counter()
     pages = 0
-    with _cluster(workers) as scheduler_file, Client(scheduler_file=scheduler_file) as client:
+    with _cluster(workers) as address, connect(address) as client:
         client.wait_for_workers(workers)
         ready = time.perf_counter()
         with open("/dev/null", "w", encoding="utf-8") as out:

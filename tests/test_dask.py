@@ -18,7 +18,7 @@ pytest.importorskip("warcio")
 import auditor
 from auditor.report import Report
 
-from .crawls import site_warc, write_site
+from .crawls import as_html, site_pages, site_warc, write_site, write_warc
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,37 @@ def test_a_warc_audited_on_dask_matches_the_local_engine(tmp_path: Path, schedul
     assert _rows(distributed) == _rows(local)
     assert local.files[0].path.startswith("https://example.test/")
     assert {"TS201", "TS202", "PL408"} <= {f.rule for r in local.files for f in r.findings}
+
+
+@pytest.mark.parametrize("partition_size", [1, 3])
+def test_many_small_partitions_and_uris_captured_twice_match_the_local_engine(
+    tmp_path: Path, scheduler: str, partition_size: int
+) -> None:
+    # Each page twice in a row: with 1 page a partition, 100 partitions (more than the engine keeps in
+    # flight or has buckets), each copy in a partition of its own; with 3, some pairs share one.
+    responses = [
+        (f"https://example.test/{name}", as_html(text).encode(), "text/html")
+        for name, text in sorted(site_pages().items())
+        for _copy in range(2)
+    ]
+    crawl = write_warc(tmp_path / "twice.warc", responses)
+    local = auditor.audit_paths([crawl])
+    distributed = auditor.audit_paths([crawl], engine="dask", scheduler=scheduler, partition_size=partition_size)
+    assert _rows(distributed) == _rows(local)
+    assert {"TS201", "TS202", "PL408"} <= {f.rule for r in local.files for f in r.findings}
+
+
+def test_buckets_are_the_same_in_every_process() -> None:
+    # Workers are processes of their own, each with its own `hash()` of a str: a record must reach the
+    # same bucket from any of them.
+    from auditor.dask_engine import bucket_of
+
+    keys = [("TS201", "Intro\n{K} pricing"), ("TS202", ("band", 3, 12345)), "https://example.test/页面"]
+    code = f"from auditor.dask_engine import bucket_of; print([bucket_of(k, 64) for k in {keys!r}])"
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        assert other.stdout.strip() == str([bucket_of(key, 64) for key in keys])
 
 
 def test_the_cli_streams_json_lines_from_the_cluster(site: Path, scheduler: str) -> None:
