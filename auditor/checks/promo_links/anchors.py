@@ -48,7 +48,17 @@ def is_ordinary_phrase(link: Link) -> bool:
     return len(_LATIN_WORD.findall(link.text.lower())) >= 2 and not all(w[:1].isupper() for w in words)
 
 
-def signals(page: Page, link: Link, page_words: frozenset[str]) -> AnchorSignals | None:
+def page_words(page: Page) -> frozenset[str]:
+    """The page's words, as a set; read only for links that get that far, and shared by the rules."""
+    return page.memo((__name__, "words"), lambda: frozenset(w.norm for w in page.words))
+
+
+def page_prose(page: Page) -> str:
+    """The page's body text, lower-cased, for `mentioned_elsewhere`; built once, when first asked."""
+    return page.memo((__name__, "prose"), lambda: " ".join(b.text for b in page.body).lower())
+
+
+def signals(page: Page, link: Link) -> AnchorSignals | None:
     """The signals of an in-text English link to another site whose text shares nothing with
     its address, or None when the link is not such a link."""
     if link.is_image or link.bare or link.in_title or link.in_heading or _HAN.search(link.text):
@@ -66,7 +76,7 @@ def signals(page: Page, link: Link, page_words: frozenset[str]) -> AnchorSignals
     shop = _shop_words()
     shop_host, shop_path = shop_traits(url)
     own = [t for t in [*_host_labels(url), *_path_tokens(url)] if len(t) >= 4 and t not in shop and t not in _URL_NOISE]
-    on_page = sum(1 for t in own if t in page_words)
+    on_page = sum(1 for t in own if t in page_words(page)) if own else 0
     return AnchorSignals(
         shop_host=shop_host,
         shop_path=shop_path,
