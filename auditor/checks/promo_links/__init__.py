@@ -322,6 +322,8 @@ class TrackingParams(Rule):
         allowed = tuple(t.lower() for t in context.allow_terms)
         seen: set[str] = set()
         for link in page.links:
+            if "?" not in link.url:
+                continue  # parameters, in the query or a "#/route?…" fragment, follow a "?"
             parsed = urls.parse(link.url)
             if link.is_image or parsed is None or link.url in seen:
                 continue
