@@ -84,8 +84,10 @@ def _unrelated(page: Page, url: urls.Url) -> bool:
     """Most of the address's own words (not shop words or URL noise) are nowhere on the page."""
     shop = _shop_words()
     own = [t for t in [*_host_labels(url), *_path_tokens(url)] if len(t) >= 4 and t not in shop and t not in _URL_NOISE]
-    on_page = sum(1 for t in own if t in page_words(page)) if own else 0
-    return on_page * 2 < len(own)
+    if not own:
+        return False
+    words = page_words(page)
+    return sum(1 for t in own if t in words) * 2 < len(own)
 
 
 @lru_cache(maxsize=4096)  # a pure reading of an immutable Url; sites repeat their links

@@ -35,7 +35,8 @@ _GAP = re.compile(r"[\s:：是为填写输入使用号码\"“”'‘’「」�
 _SEPARATOR = re.compile(r"[:：\"“'‘「『]")
 _CAPITALS = re.compile(r"[A-Z].*[A-Z]")
 _DIGIT = re.compile(r"[0-9]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+# A digit, an @ or a Chinese character: one of them is in every text that holds a trait.
+_TRAIT_CHAR = re.compile(r"[0-9@\u4e00-\u9fff]")
 # URLs written in the text; links are read from page.links, not from the words.
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s，。、；！？）】」]+", re.I)
 _CUE_REACH_BEFORE, _CUE_REACH_AFTER = 24, 12  # characters around an @handle its cue may stand in
@@ -197,7 +198,7 @@ def _may_hold_cue(value: str) -> bool:
 def _text_items(page: Page) -> Iterator[Item]:
     for block in page.prose:
         value = block.text
-        if not _DIGIT.search(value) and "@" not in value and not _HAN.search(value):
+        if not _TRAIT_CHAR.search(value):
             continue  # every text trait needs a digit, an @ or a Chinese cue; skip plain prose fast
         if not _may_hold_cue(value):
             continue  # every trait is read after a cue (see _block_traits)
