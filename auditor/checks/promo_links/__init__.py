@@ -322,6 +322,8 @@ class TrackingParams(Rule):
         allowed = tuple(t.lower() for t in context.allow_terms)
         seen: set[str] = set()
         for link in page.links:
+            if "?" not in link.url:
+                continue  # parameters, in the query or a "#/route?…" fragment, follow a "?"
             parsed = urls.parse(link.url)
             if link.is_image or parsed is None or link.url in seen:
                 continue
@@ -378,19 +380,14 @@ class OffTopicAnchor(Rule):
     default_severity = Severity.ERROR
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
-        page_words: frozenset[str] | None = None
-        prose = ""
         allowed = tuple(t.lower() for t in context.allow_terms)
         for link in page.links:
-            if page_words is None:
-                page_words = frozenset(w.norm for w in page.words)
-                prose = " ".join(b.text for b in page.body).lower()
-            found = anchors.signals(page, link, page_words)
-            if found is None or any(t in link.url.lower() for t in allowed):
+            found = anchors.signals(page, link)
+            if found is None or (allowed and any(t in link.url.lower() for t in allowed)):
                 continue
             shop = found.shop_host or found.shop_path
             score = found.shop_host + found.shop_path + found.unrelated
-            if not shop or anchors.mentioned_elsewhere(page, link, found.registered, prose):
+            if not shop or anchors.mentioned_elsewhere(page, link, found.registered, anchors.page_prose(page)):
                 continue
             signs = [
                 s

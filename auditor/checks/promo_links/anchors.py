@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import attrgetter
 
 from auditor import lexicon, text
 from auditor.models import Link, Page
@@ -33,7 +34,7 @@ def _shop_words() -> frozenset[str]:
 class AnchorSignals:
     shop_host: bool  # "store.example.io.vn", "fistore.…"
     shop_path: bool  # "/collection/…", "…-t-shirt"
-    unrelated: bool  # the destination's own words are not on the page
+    unrelated: bool  # the destination's own words are not on the page (judged for a shop-like address only)
     registered: str
 
 
@@ -48,7 +49,17 @@ def is_ordinary_phrase(link: Link) -> bool:
     return len(_LATIN_WORD.findall(link.text.lower())) >= 2 and not all(w[:1].isupper() for w in words)
 
 
-def signals(page: Page, link: Link, page_words: frozenset[str]) -> AnchorSignals | None:
+def page_words(page: Page) -> frozenset[str]:
+    """The page's words, as a set; read only for links that get that far, and shared by the rules."""
+    return page.memo((__name__, "words"), lambda: frozenset(map(attrgetter("norm"), page.words)))
+
+
+def page_prose(page: Page) -> str:
+    """The page's body text, lower-cased, for `mentioned_elsewhere`; built once, when first asked."""
+    return page.memo((__name__, "prose"), lambda: " ".join(b.text for b in page.body).lower())
+
+
+def signals(page: Page, link: Link) -> AnchorSignals | None:
     """The signals of an in-text English link to another site whose text shares nothing with
     its address, or None when the link is not such a link."""
     if link.is_image or link.bare or link.in_title or link.in_heading or _HAN.search(link.text):
@@ -62,17 +73,21 @@ def signals(page: Page, link: Link, page_words: frozenset[str]) -> AnchorSignals
     destination = (url.host + " " + url.parts.path).lower()
     if any(w[:_STEM] in destination for w in words):
         return None  # the text names its destination: "Smallpdf" → smallpdf.com
-    registered = urls.registered_domain(url.host)
-    shop = _shop_words()
     shop_host, shop_path = shop_traits(url)
+    # Every reader weighs the signals of shop-like addresses only: the page's words are
+    # gathered for those.
+    unrelated = (shop_host or shop_path) and _unrelated(page, url)
+    return AnchorSignals(shop_host, shop_path, unrelated, urls.registered_domain(url.host))
+
+
+def _unrelated(page: Page, url: urls.Url) -> bool:
+    """Most of the address's own words (not shop words or URL noise) are nowhere on the page."""
+    shop = _shop_words()
     own = [t for t in [*_host_labels(url), *_path_tokens(url)] if len(t) >= 4 and t not in shop and t not in _URL_NOISE]
-    on_page = sum(1 for t in own if t in page_words)
-    return AnchorSignals(
-        shop_host=shop_host,
-        shop_path=shop_path,
-        unrelated=on_page * 2 < len(own),
-        registered=registered,
-    )
+    if not own:
+        return False
+    words = page_words(page)
+    return sum(1 for t in own if t in words) * 2 < len(own)
 
 
 @lru_cache(maxsize=4096)  # a pure reading of an immutable Url; sites repeat their links
@@ -80,8 +95,9 @@ def shop_traits(url: urls.Url) -> tuple[bool, bool]:
     """Whether an address looks like a shop by itself: a shop word in a host label
     ("store.", "…prints"), and in the path ("/collection/…", "…-t-shirt")."""
     shop = _shop_words()
+    names_shop = _shop_label()
     return (
-        any(_names_shop(label, word) for label in _host_labels(url) for word in shop),
+        any(names_shop.search(label) for label in _host_labels(url)),
         any(token in shop for token in _path_tokens(url)),
     )
 
@@ -96,10 +112,14 @@ def _path_tokens(url: urls.Url) -> list[str]:
     return _TOKEN.findall(url.parts.path.lower())
 
 
-def _names_shop(label: str, word: str) -> bool:
+@cache
+def _shop_label() -> re.Pattern[str]:
     """A host label made with a shop word: "fistore", "mysenprints", "shop"; short words must
-    start the label, so "smallpdf" is no mall and "steel" no tee."""
-    return word in label if len(word) >= 5 else label.startswith(word)
+    start the label, so "smallpdf" is no mall and "steel" no tee. One search for all the words."""
+    words = sorted(_shop_words())
+    short = [re.escape(w) for w in words if len(w) < 5]
+    anywhere = [re.escape(w) for w in words if len(w) >= 5]
+    return re.compile("|".join(([f"^(?:{'|'.join(short)})"] if short else []) + anywhere))
 
 
 def mentioned_elsewhere(page: Page, link: Link, registered: str, prose: str) -> bool:

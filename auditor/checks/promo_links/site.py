@@ -58,17 +58,14 @@ def _shop_like(url: urls.Url) -> bool:
 
 def _store_links(page: Page, allowed: tuple[str, ...]) -> Iterator[tuple[Link, str, bool, bool]]:
     """(link, registered domain, unnamed, planted) of each link to a shop-like site."""
-    page_words: frozenset[str] | None = None
     for link in page.links:
         url = urls.parse(link.url)
         if link.is_image or url is None or not url.host or url.parts.scheme not in ("http", "https"):
             continue
-        if not _shop_like(url) or any(t in link.url.lower() for t in allowed):
+        if not _shop_like(url) or (allowed and any(t in link.url.lower() for t in allowed)):
             continue
-        if page_words is None:
-            page_words = frozenset(w.norm for w in page.words)
         # None when the text names the site, or cannot be judged (a heading, a bare URL, Chinese)
-        found = anchors.signals(page, link, page_words)
+        found = anchors.signals(page, link)
         planted = (
             found is not None
             and found.shop_host + found.shop_path + found.unrelated >= 2

@@ -35,7 +35,8 @@ _GAP = re.compile(r"[\s:：是为填写输入使用号码\"“”'‘’「」�
 _SEPARATOR = re.compile(r"[:：\"“'‘「『]")
 _CAPITALS = re.compile(r"[A-Z].*[A-Z]")
 _DIGIT = re.compile(r"[0-9]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+# A digit, an @ or a Chinese character: one of them is in every text that holds a trait.
+_TRAIT_CHAR = re.compile(r"[0-9@\u4e00-\u9fff]")
 # URLs written in the text; links are read from page.links, not from the words.
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s，。、；！？）】」]+", re.I)
 _CUE_REACH_BEFORE, _CUE_REACH_AFTER = 24, 12  # characters around an @handle its cue may stand in
@@ -170,11 +171,37 @@ def _any_cue() -> PhraseMatcher:
     return PhraseMatcher(entry for name in _CUE_LISTS for entry in lexicon.all_languages(urls.PACKAGE, name))
 
 
+# Characters beyond ASCII that match an ASCII letter case-insensitively (as the cue matchers
+# read text) but do not lower-case to it: "İ" becomes "i̇", "ı", "ſ" stay as they are.
+_CASE_TRAPS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+@cache
+def _cue_in_text() -> re.Pattern[str]:
+    """Every cue, lower-cased, as a plain string (no word edges): a test on a block's text as
+    written, for which a text with a cue after its URLs are blanked out always passes. Blanking
+    only turns runs of four or more URL characters into spaces, so a cue found there stands,
+    letter for letter, in the text as written; its case-insensitive match, lower-cased, is the
+    cue lower-cased, unless the text holds one of the _CASE_TRAPS."""
+    entries = {entry.lower() for name in _CUE_LISTS for entry in lexicon.all_languages(urls.PACKAGE, name)}
+    return re.compile("|".join(re.escape(entry) for entry in sorted(entries) if entry.strip()))
+
+
+def _may_hold_cue(value: str) -> bool:
+    """False only when the text holds no cue of a trait, even with its URLs blanked out; one
+    search of the lower-cased text, where matching the cues proper is a search per cue list."""
+    if _cue_in_text().search(value.lower()) is not None:
+        return True
+    return not value.isascii() and _CASE_TRAPS.search(value) is not None
+
+
 def _text_items(page: Page) -> Iterator[Item]:
     for block in page.prose:
         value = block.text
-        if not _DIGIT.search(value) and "@" not in value and not _HAN.search(value):
+        if not _TRAIT_CHAR.search(value):
             continue  # every text trait needs a digit, an @ or a Chinese cue; skip plain prose fast
+        if not _may_hold_cue(value):
+            continue  # every trait is read after a cue (see _block_traits)
         where = _where_block(block, page.title)
         for family, kind, key, snippet in _block_traits(_URL_IN_TEXT.sub(_blank, value)):
             line, col, end_line, end_col = page.locate(block, snippet)

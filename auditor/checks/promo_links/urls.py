@@ -9,10 +9,11 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from auditor import lexicon
+from auditor.models import cached_property  # functools' without its lock: read for every link
 
 PACKAGE = "auditor.checks.promo_links"
 # A link written without a scheme but with a host ("www.x.com/…", "t.me/x").
