@@ -105,20 +105,19 @@ def tokenize(value: str, lang: str) -> list[Word]:
     """Words of `value` with their offsets. Whitespace and punctuation are dropped."""
     if lang == "zh":
         # jieba's pieces cover the whole text, so each one's offsets are running sums of lengths.
-        pieces = list(_jieba().cut(value))
+        tokens = list(_jieba().cut(value))
+        ends = list(accumulate(map(len, tokens)))
+        starts = [0, *ends[:-1]]
         known, learn = _KNOWN_ZH, _zh_token
     else:
         # Split on words kept as groups: separators and words alternate, so offsets are running
         # sums too. The lists are made by map and slicing: a page has tens of thousands of words.
         pieces = _WORD_SPLIT.split(value)
+        offsets = list(accumulate(map(len, pieces)))
+        tokens, starts, ends = pieces[1::2], offsets[0::2], offsets[1::2]
         known, learn = _KNOWN_LATIN, _latin_token
     if len(known) > _KNOWN_MAX:
         known.clear()
-    ends = list(accumulate(map(len, pieces)))
-    if lang == "zh":
-        tokens, starts = pieces, [0, *ends[:-1]]
-    else:
-        tokens, starts, ends = pieces[1::2], ends[0::2], ends[1::2]
     infos = list(map(known.get, tokens, repeat(False)))
     if False in infos:  # a token met for the first time; sites repeat their words, so most blocks have none
         for index, info in enumerate(infos):

@@ -336,9 +336,10 @@ def _block_shingles(words: list[bytes]) -> list[bytes]:
 
 # A fresh blake2b costs more than copying an empty one: each shingle is hashed on a copy of this.
 _BLAKE2B = blake2b(digest_size=8)
-# The bin (the low 7 bits of the little-endian 64-bit digest) is in its first byte; the minimum is
-# taken of its high 32 bits. struct reads both at C speed from all the digests joined.
+# The bin (the little-endian 64-bit digest mod _BINS, a power of two up to 256) is in its first byte;
+# the minimum is taken of its high 32 bits. struct reads both at C speed from all the digests joined.
 _DIGEST = struct.Struct("<B3xI")
+assert _BINS <= 256 and _BINS & (_BINS - 1) == 0, "_minhash reads the bin from the digest's first byte"
 
 
 def _minhash(shingles: set[bytes]) -> array:
