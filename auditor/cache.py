@@ -53,7 +53,7 @@ from auditor.registry import Registry
 from auditor.sources import PageSource
 from auditor.suppression import Suppressions
 
-FORMAT = 2  # bump when the layout of an entry changes
+FORMAT = 3  # bump when the layout of an entry changes
 FOLDER_NAME = ".auditor_cache"
 ENV_VAR = "AUDITOR_CACHE_DIR"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by auditor; see its README.\n"
@@ -232,6 +232,7 @@ def _encode(result: FileResult, key: str) -> bytes:
         ],
         "signatures": [[code, _plain(value)] for code, value in result.signatures.items()],
         "suppressions": None if result.suppressions is None else _plain(result.suppressions),
+        "verdict": None if result.verdict_due is None else result.verdict_due.value,
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
@@ -275,7 +276,9 @@ def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResul
         suppressions = rebuild(suppressions)
         if not isinstance(suppressions, Suppressions):
             raise ValueError("suppressions of the wrong type")
-    return FileResult(path, fmt, language, findings, digest, signatures, suppressions)
+    verdict = document.get("verdict")
+    verdict_due = None if verdict is None else Severity(verdict)
+    return FileResult(path, fmt, language, findings, digest, signatures, suppressions, verdict_due)
 
 
 _rebuilders: dict[int, tuple[Registry, _Rebuilder]] = {}

@@ -19,11 +19,11 @@ from hashlib import blake2b
 from typing import Any
 
 from auditor import suppression
-from auditor.checks import io
+from auditor.checks import io, page_verdict
 from auditor.config import Config
 from auditor.guard import TimeLimitExceeded, time_limit
 from auditor.loading import LoadError, cut_bytes, decode_text, printable_path, read_bytes
-from auditor.models import Finding, Page
+from auditor.models import Finding, Page, Severity
 from auditor.parsing import format_of, parse_page
 from auditor.registry import Check, Context, Hit, RegisteredRule, Registry, Rule, SiteRule
 from auditor.sources import PageSource
@@ -58,6 +58,9 @@ class FileResult:
     # page's suppressions, so site findings obey its disable comments too.
     signatures: dict[str, Any] = field(default_factory=dict, repr=False)
     suppressions: suppression.Suppressions | None = field(default=None, repr=False)
+    # In a site run, the severity the page verdict (PV501) is given in `finish`, after the
+    # site findings have joined; None when it is not selected or was judged already.
+    verdict_due: Severity | None = field(default=None, repr=False)
 
 
 # Collector thresholds for a batch of pages (see `batch_collector`).
@@ -93,9 +96,12 @@ class Auditor:
         self.config = config
         self.limits = config.limits
         # `site`: whether this run looks across pages; a single-file run skips site rules.
+        self.site = site
         self._checks: list[tuple[Check, list[RegisteredRule]]] = []
+        # The io and page-verdict rules are the engine's own: they read files and findings, not pages.
+        engine_checks = (io.CHECK.name, page_verdict.CHECK.name)
         for registered in registry:
-            if registered.check.name == io.CHECK.name or (issubclass(registered.rule, SiteRule) and not site):
+            if registered.check.name in engine_checks or (issubclass(registered.rule, SiteRule) and not site):
                 continue
             if not self._checks or self._checks[-1][0] is not registered.check:
                 self._checks.append((registered.check, []))
@@ -188,7 +194,14 @@ class Auditor:
                 findings.extend(self._run_check(check, chosen, page, result, selected))
         hidden = suppression.parse(source, page.front_matter, self.registry.resolve)
         result.findings = self._within_limit(sorted(hidden.apply(findings), key=Finding.sort_key), path, selected)
-        if result.signatures:
+        if page_verdict.CODE in selected:
+            severity = self.config.severities.get(page_verdict.CODE) or page_verdict.ReadsAsPromotion.default_severity
+            if self.site:
+                # Judged in `finish`, once the site rules have added their evidence.
+                result.verdict_due = severity
+            else:
+                _add_verdict(result, severity, hidden)
+        if result.signatures or result.verdict_due:
             result.suppressions = hidden
         return result
 
@@ -348,6 +361,9 @@ class Auditor:
         # The order site findings arrive in depends on the engine; sort them on every field first.
         kept.sort(key=lambda f: (*f.sort_key(), f.evidence, f.severity.rank, f.end_line, f.end_column))
         result.findings.extend(kept)
+        if result.verdict_due is not None:
+            _add_verdict(result, result.verdict_due, hidden)
+            result.verdict_due = None
         result.findings.sort(key=Finding.sort_key)
         result.signatures.clear()
         result.suppressions = None
@@ -404,6 +420,14 @@ class Auditor:
     def _unreadable(self, path: str, fmt: str, reason: str) -> FileResult:
         message = f"{printable_path(path)} {reason}; it was not audited"
         return self._result(path, fmt, [_Note(io.UnreadableFile, message)])
+
+
+def _add_verdict(result: FileResult, severity: Severity, hidden: suppression.Suppressions | None) -> None:
+    """The page's PV501 finding, when its findings reach the threshold and no disable comment hides it."""
+    judged = page_verdict.verdict(result.findings, result.path, severity)
+    if judged is not None and (hidden is None or not hidden.hides(judged)):
+        result.findings.append(judged)
+        result.findings.sort(key=Finding.sort_key)
 
 
 def _describe(exc: BaseException) -> str:

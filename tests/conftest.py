@@ -35,7 +35,7 @@ def audit_file(data: bytes, fmt: str = "markdown", limits: dict[str, float] | No
     registry = default_registry()
     settings = Config(selected=frozenset(registry.rules), limits=Limits(**(limits or {})))
     name = "page.html" if fmt == "html" else "page.md"
-    return Auditor(registry, settings).audit_bytes(name, data, fmt).findings
+    return Auditor(registry, settings, site=False).audit_bytes(name, data, fmt).findings
 
 
 def audit_site(pages: dict[str, str], **config: object) -> list[Finding]:

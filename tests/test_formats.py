@@ -135,8 +135,8 @@ def test_rdjson_counts_columns_in_utf8_bytes() -> None:
 def test_github_annotations_escape_properties_and_message(tmp_path: Path) -> None:
     (tmp_path / "a,b:c.md").write_text((FIXTURES / "twins" / "promo.md").read_text(encoding="utf-8"), encoding="utf-8")
     lines = run("check", "a,b:c.md", "--format", "github", cwd=tmp_path).stdout.splitlines()
-    assert len(lines) == 10
-    first = lines[0]
+    assert len(lines) == 11  # the page verdict (line 1) and the page's ten findings
+    first = lines[1]
     assert first.startswith("::error file=a%2Cb%3Ac.md,line=2,col=27,endLine=2,endColumn=")
     assert ",title=PL402 link-in-title::a messaging contact in the title" in first
     assert "%0Aevidence: " in first and "\n" not in first
