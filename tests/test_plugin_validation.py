@@ -29,3 +29,20 @@ def test_clashing_or_malformed_rules_are_refused_naming_both(check: Check, messa
 
 def test_distinct_well_formed_checks_pass() -> None:
     validate([("built-in", KS), ("plugin x", _copy("KS901", "fresh-name"))])
+
+
+def test_the_cli_reports_a_clash_on_stderr_with_exit_2(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import sys
+
+    from auditor import entry, registry
+
+    def refuse() -> None:
+        raise PluginError("entry point 'x' of fake: rule code KS101 is already provided by auditor")
+
+    monkeypatch.setattr(registry, "default_registry", refuse)
+    monkeypatch.setattr("auditor.cli.default_registry", refuse)
+    monkeypatch.setattr(sys, "argv", ["auditor", "rules"])
+    with pytest.raises(SystemExit) as info:
+        entry.main()
+    assert info.value.code == 2
+    assert "KS101 is already provided by auditor" in capsys.readouterr().err
