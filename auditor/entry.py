@@ -16,5 +16,10 @@ def main() -> None:
         sys.stdout.write(f"auditor {__version__}\n")
         return
     from auditor.cli import main as cli_main
+    from auditor.registry import PluginError
 
-    cli_main()
+    try:
+        cli_main()
+    except PluginError as exc:  # a broken plugin set-up is a usage error: a message, not a traceback
+        sys.stderr.write(f"auditor: {exc}\n")
+        sys.exit(2)

@@ -213,6 +213,33 @@ def docs_url() -> str | None:
     return readme.as_uri() + "#rules" if readme.is_file() else None
 
 
+class PluginError(Exception):
+    """A check that cannot be registered: a malformed code or name, or one another check already uses."""
+
+
+NAME_PATTERN = re.compile(r"^[a-z]+(-[a-z]+)*$")
+
+
+def validate(checks: Iterable[tuple[str, Check]]) -> None:
+    """Refuse checks whose rules clash or are malformed; `checks` pairs each with who provided it.
+
+    Without this a plugin reusing `KS101` would silently replace the built-in rule.
+    """
+    codes: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for source, check in checks:
+        for rule in check.rules:
+            if not CODE_PATTERN.match(rule.code) or not rule.code.startswith(check.prefix):
+                raise PluginError(f"{source}: rule code {rule.code!r} is malformed (want {check.prefix}NNN)")
+            if not NAME_PATTERN.match(rule.name):
+                raise PluginError(f"{source}: rule name {rule.name!r} is not kebab-case")
+            if rule.code in codes:
+                raise PluginError(f"{source}: rule code {rule.code} is already provided by {codes[rule.code]}")
+            if rule.name in names:
+                raise PluginError(f"{source}: rule name {rule.name!r} is already provided by {names[rule.name]}")
+            codes[rule.code] = names[rule.name] = source
+
+
 @cache
 def default_registry() -> Registry:
     """Every check installed under the `auditor.checks` entry-point group.
@@ -221,6 +248,7 @@ def default_registry() -> Registry:
     so one broken package does not stop the audit.
     """
     checks: list[Check] = []
+    sources: list[tuple[str, Check]] = []
     providers: dict[str, tuple[str, str]] = {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
@@ -235,4 +263,6 @@ def default_registry() -> Registry:
         dist = getattr(entry, "dist", None)
         if dist is not None:
             providers[loaded.name] = (str(dist.name), str(dist.version))
+        sources.append((f"entry point {entry.name!r} of {dist.name if dist else 'an unknown package'}", loaded))
+    validate(sources)
     return Registry(checks, providers)

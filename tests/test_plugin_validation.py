@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from auditor.checks.keyword_stuffing import CHECK as KS
+from auditor.registry import Check, PluginError, validate
+
+
+def _copy(code: str, name: str, prefix: str = "KS") -> Check:
+    rule = type("R", (KS.rules[0],), {"code": code, "name": name})
+    return Check(name="third-party", prefix=prefix, rules=(rule,))
+
+
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        (_copy("KS101", "other-name"), "already provided by built-in"),
+        (_copy("KS901", KS.rules[0].name), "already provided by built-in"),
+        (_copy("K1", "odd-code"), "malformed"),
+        (_copy("XY901", "wrong-prefix"), "malformed"),
+        (_copy("KS901", "Not_Kebab"), "kebab-case"),
+    ],
+)
+def test_clashing_or_malformed_rules_are_refused_naming_both(check: Check, message: str) -> None:
+    with pytest.raises(PluginError, match=message) as info:
+        validate([("built-in", KS), ("plugin x", check)])
+    assert "plugin x" in str(info.value)
+
+
+def test_distinct_well_formed_checks_pass() -> None:
+    validate([("built-in", KS), ("plugin x", _copy("KS901", "fresh-name"))])
+
+
+def test_the_cli_reports_a_clash_on_stderr_with_exit_2(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import sys
+
+    from auditor import entry, registry
+
+    def refuse() -> None:
+        raise PluginError("entry point 'x' of fake: rule code KS101 is already provided by auditor")
+
+    monkeypatch.setattr(registry, "default_registry", refuse)
+    monkeypatch.setattr("auditor.cli.default_registry", refuse)
+    monkeypatch.setattr(sys, "argv", ["auditor", "rules"])
+    with pytest.raises(SystemExit) as info:
+        entry.main()
+    assert info.value.code == 2
+    assert "KS101 is already provided by auditor" in capsys.readouterr().err
