@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from auditor.checks.keyword_stuffing import CHECK as KS
@@ -32,7 +37,6 @@ def test_distinct_well_formed_checks_pass() -> None:
 
 
 def test_the_cli_reports_a_clash_on_stderr_with_exit_2(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    import sys
 
     from auditor import entry, registry
 
@@ -46,3 +50,21 @@ def test_the_cli_reports_a_clash_on_stderr_with_exit_2(monkeypatch: pytest.Monke
         entry.main()
     assert info.value.code == 2
     assert "KS101 is already provided by auditor" in capsys.readouterr().err
+
+
+def test_an_installed_plugin_reusing_ks101_is_refused_by_the_cli(tmp_path: Path) -> None:
+    dist = tmp_path / "site-packages" / "shadow_checks-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: shadow-checks\nVersion: 1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text(
+        "[auditor.checks]\nshadowing-plugin = tests.plugins.clashing_checks:SHADOWING\n", encoding="utf-8"
+    )
+    repo = Path(__file__).parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(dist.parent), str(repo)])}
+    (tmp_path / "page.md").write_text("# Notes\n\nPlain text.\n", encoding="utf-8")
+    for args in (["rules"], ["check", "page.md"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "auditor", *args], capture_output=True, text=True, cwd=tmp_path, env=env
+        )
+        assert result.returncode == 2, result.stderr
+        assert "KS101" in result.stderr and "shadow-checks" in result.stderr and "Traceback" not in result.stderr
