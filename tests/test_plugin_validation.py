@@ -37,7 +37,6 @@ def test_distinct_well_formed_checks_pass() -> None:
 
 
 def test_the_cli_reports_a_clash_on_stderr_with_exit_2(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-
     from auditor import entry, registry
 
     def refuse() -> None:
