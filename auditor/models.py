@@ -101,6 +101,9 @@ class Finding:
 
 # Kinds of prose block a parser produces. "title" and "description" come from
 # front matter or <title>/<meta>; the rest mirror the document structure.
+# A page's declared keywords (`keywords:` in front matter, <meta name="keywords">) are a
+# block of kind "keywords" in `Page.blocks`: a list, not prose, so not in PROSE_KINDS.
+KEYWORDS_KIND = "keywords"
 PROSE_KINDS = frozenset({"title", "description", "heading", "paragraph", "list_item", "table_cell", "quote"})
 
 
@@ -135,6 +138,11 @@ class Link:
     in_heading: bool = False
     is_image: bool = False
     bare: bool = False  # a URL written out in the text rather than marked up as a link
+    # A link whose only content is an image (a banner, a button, a badge): its text is the image's alt.
+    image_only: bool = False
+    # A link reference definition (`[label]: https://…`) no link of the page uses: its line is the
+    # definition's, its text the label. Used definitions are the links that use them.
+    definition: bool = False
 
 
 @dataclass
@@ -164,6 +172,11 @@ class Page:
     def prose(self) -> list[Block]:
         """Blocks that hold prose (code is kept apart), in document order."""
         return [b for b in self.blocks if b.kind in PROSE_KINDS]
+
+    @cached_property
+    def keywords(self) -> Block | None:
+        """The keywords the page declares for search engines, as one block (None when it has none)."""
+        return next((b for b in self.blocks if b.kind == KEYWORDS_KIND), None)
 
     @cached_property
     def headings(self) -> list[Block]:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from auditor.loading import FrontMatter, split_front_matter
-from auditor.models import DEFAULT_MAX_DEPTH, Block, Link, Page
+from auditor.models import DEFAULT_MAX_DEPTH, KEYWORDS_KIND, Block, Link, Page
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
@@ -36,6 +36,7 @@ def parse_page(path: str, source: str, fmt: str, max_depth: int = DEFAULT_MAX_DE
     meta: list[Block] = []
     title = _front_matter_text(front, "title")
     description = _front_matter_text(front, "description")
+    keywords = _front_matter_text(front, KEYWORDS_KIND)
     if fmt == "html":
         from auditor.parsing.html import parse_html
 
@@ -44,6 +45,7 @@ def parse_page(path: str, source: str, fmt: str, max_depth: int = DEFAULT_MAX_DE
         flattened = html.flattened
         title = title or html.title
         description = description or html.description
+        keywords = keywords or html.keywords
     else:
         from auditor.parsing.markdown import parse_markdown
 
@@ -72,6 +74,8 @@ def parse_page(path: str, source: str, fmt: str, max_depth: int = DEFAULT_MAX_DE
                 link.in_title = link.line == title.line
     if description is not None:
         meta.append(description)
+    if keywords is not None:
+        meta.append(keywords)
     page.blocks = meta + blocks
     page.code = code
     page.links = links + _bare_urls(page.blocks, links)
@@ -121,10 +125,13 @@ def _strip_template_tags(value: str) -> str:
 
 
 def _front_matter_text(front: FrontMatter, key: str) -> Block | None:
+    """The front matter's `title`, `description` or `keywords` as a block of that kind; a list of
+    keywords (`keywords: [a, b]`) is read as the comma-separated list a meta tag would hold."""
     value: Any = front.data.get(key)
+    if key == KEYWORDS_KIND and isinstance(value, list):
+        value = ", ".join(str(v).strip() for v in value if isinstance(v, (str, int, float)) and str(v).strip())
     if isinstance(value, (str, int, float)) and str(value).strip():
-        kind = "title" if key == "title" else "description"
-        return Block(kind, str(value).strip(), front.key_lines.get(key, 1), 1)
+        return Block(key, str(value).strip(), front.key_lines.get(key, 1), 1)
     return None
 
 

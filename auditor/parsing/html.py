@@ -15,7 +15,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, ParserRejectedMarkup, Tag
 
-from auditor.models import DEFAULT_MAX_DEPTH, Block, Link
+from auditor.models import DEFAULT_MAX_DEPTH, KEYWORDS_KIND, Block, Link
 
 # A page whose whole text looks like a file name or URL is still a page: no warning on stderr.
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
@@ -60,6 +60,7 @@ class HtmlContent:
     links: list[Link] = field(default_factory=list)
     title: Block | None = None
     description: Block | None = None
+    keywords: Block | None = None  # <meta name="keywords">, as a block of kind "keywords"
     # Elements opened deeper than the depth limit: they were not built, their text was kept.
     flattened: int = 0
 
@@ -87,6 +88,15 @@ class _ShallowSoup(BeautifulSoup):
             self._auditor_dropped[name] -= 1
             return
         super().handle_endtag(name, nsprefix)
+
+
+def _meta(soup: BeautifulSoup, name: str, line_offset: int) -> Block | None:
+    """The content of `<meta name="…">` (the first one), as a block of that kind."""
+    meta = soup.find("meta", attrs={"name": re.compile(f"^{name}$", re.I)})
+    if isinstance(meta, Tag) and str(meta.get("content", "")).strip():
+        line, column = _position(meta, line_offset)
+        return Block(name, " ".join(str(meta["content"]).split()), line, column)
+    return None
 
 
 def _hidden(tag: Tag) -> bool:
@@ -146,10 +156,8 @@ def parse_html(
         if isinstance(title_tag, Tag) and title_tag.get_text(strip=True):
             line, column = _position(title_tag, line_offset)
             content.title = Block("title", title_tag.get_text(" ", strip=True), line, column)
-        meta = soup.find("meta", attrs={"name": re.compile("^description$", re.I)})
-        if isinstance(meta, Tag) and str(meta.get("content", "")).strip():
-            line, column = _position(meta, line_offset)
-            content.description = Block("description", str(meta["content"]).strip(), line, column)
+        content.description = _meta(soup, "description", line_offset)
+        content.keywords = _meta(soup, KEYWORDS_KIND, line_offset)
 
     # Iterative walk. Each entry: node, the block element that owns its text, that
     # block's kind and heading level, and whether it sits in a heading. A None
@@ -182,9 +190,13 @@ def parse_html(
             collector.open.setdefault(id(owner), []).append("\n")
         if node.name == "a" and node.get("href"):
             line, column = _position(node, line_offset)
-            content.links.append(
-                Link(str(node["href"]).strip(), node.get_text(" ", strip=True), line, column, in_heading=in_heading)
-            )
+            link = Link(str(node["href"]).strip(), node.get_text(" ", strip=True), line, column, in_heading=in_heading)
+            if not link.text:  # a banner or a button: what its images say is its text
+                images = node.find_all("img")
+                if images:
+                    link.text = " ".join(str(i.get("alt", "")).strip() for i in images if i.get("alt")).strip()
+                    link.image_only = True
+            content.links.append(link)
         elif node.name == "img" and node.get("src"):
             line, column = _position(node, line_offset)
             content.links.append(

@@ -46,6 +46,7 @@ _CLOSERS = {name.replace("_open", "_close"): kind for name, kind in _CONTAINERS.
 
 _LONE_CR = re.compile(r"\r(?!\n)")
 _LINK_TAG = re.compile(r"<(?:a|img)(?![\w-])", re.I)
+_A_CLOSE = re.compile(r"</a\s*>", re.I)
 
 
 @cache
@@ -71,7 +72,8 @@ def parse_markdown(source: str, max_depth: int = DEFAULT_MAX_DEPTH) -> MarkdownC
     heading_level = 0
     nesting = min(max_depth or MARKDOWN_MAX_NESTING, MARKDOWN_MAX_NESTING)
     # markdown-it ends a line at a lone "\r" too; the Page counts "\n" only, so its line map would drift.
-    tokens = _parser(nesting).parse(_LONE_CR.sub(" ", source))
+    env: dict = {}
+    tokens = _parser(nesting).parse(_LONE_CR.sub(" ", source), env)
     if any(token.level >= nesting - 1 for token in tokens):
         content.nesting_cut = nesting
     for token in tokens:
@@ -99,7 +101,27 @@ def parse_markdown(source: str, max_depth: int = DEFAULT_MAX_DEPTH) -> MarkdownC
         elif token.type == "inline" and token.map:
             kind = "heading" if heading_level else (containers[-1] if containers else "paragraph")
             _inline(token, kind, heading_level, lines, content)
+    content.links.extend(_unused_definitions(env.get("references", {}), lines, content.links))
     return content
+
+
+def _unused_definitions(references: dict, lines: list[str], links: list[Link]) -> list[Link]:
+    """Link reference definitions (`[label]: https://…`) that no link of the page uses, as links
+    at their own line: a definition is a link a renderer may drop, but a reader of the source,
+    and a search engine reading a careless export, still sees it. A used one is already the
+    link that uses it (with that link's text and line), so it is not counted twice."""
+    used = {link.url for link in links}
+    found = []
+    for reference in references.values():
+        href, where = str(reference.get("href", "")), reference.get("map")
+        if not href or href in used or not where:
+            continue
+        line = where[0] + 1
+        raw = lines[line - 1] if line <= len(lines) else ""
+        column = raw.find(href) + 1 if href in raw else 1
+        found.append(Link(href, _definition_label(raw), line, column, definition=True))
+        used.add(href)
+    return found
 
 
 def _inline(token: Token, kind: str, level: int, lines: list[str], content: MarkdownContent) -> None:
@@ -107,7 +129,10 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
     assert token.map is not None
     first_line = token.map[0] + 1
     parts: list[str] = []
-    link_stack: list[tuple[str, int]] = []  # href, index into parts where its text starts
+    # href, index into parts where its text starts, alts of the images inside it
+    link_stack: list[tuple[str, int, list[str]]] = []
+    # Raw `<a href>` tags opened in this run and not yet closed: their link, text start, image alts.
+    html_open: list[tuple[Link, int, list[str]]] = []
     finder = _Finder(lines, first_line, token.map[1])
     for child in token.children or []:
         if child.type == "text":
@@ -117,14 +142,17 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
         elif child.type == "code_inline":
             content.code.append(Block("code", child.content, first_line))
         elif child.type == "link_open":
-            link_stack.append((str(child.attrs.get("href", "")), len(parts)))
+            link_stack.append((str(child.attrs.get("href", "")), len(parts), []))
         elif child.type == "link_close" and link_stack:
-            href, start = link_stack.pop()
+            href, start, images = link_stack.pop()
             label = "".join(parts[start:]).strip()
             line, column = finder.find(href)
-            content.links.append(Link(href, label, line, column, in_heading=kind == "heading"))
+            link = Link(href, label, line, column, in_heading=kind == "heading")
+            _label_images(link, images)
+            content.links.append(link)
         elif child.type == "image":
             src = str(child.attrs.get("src", ""))
+            _inside(link_stack, html_open, child.content.strip())
             line, column = finder.find(src)
             content.links.append(Link(src, child.content, line, column, in_heading=kind == "heading", is_image=True))
         elif child.type == "html_inline":
@@ -133,13 +161,45 @@ def _inline(token: Token, kind: str, level: int, lines: list[str], content: Mark
                 for link in fragment.links:
                     link.line, link.column = finder.find(link.url)
                     link.in_heading = kind == "heading"
+                    if link.is_image:
+                        _inside(link_stack, html_open, link.text.strip())
+                    elif not link.text and _A_CLOSE.search(child.content) is None:
+                        html_open.append((link, len(parts), []))
                 content.links.extend(fragment.links)
+            elif _A_CLOSE.match(child.content) and html_open:
+                link, start, images = html_open.pop()
+                link.text = "".join(parts[start:]).strip()
+                _label_images(link, images)
             elif child.content.lower().startswith("<br"):
                 parts.append("\n")
     text = "".join(parts).strip()
     if text:
         column = len(lines[first_line - 1]) - len(lines[first_line - 1].lstrip()) + 1
         content.blocks.append(Block(kind, text, first_line, column, level))
+
+
+def _definition_label(raw: str) -> str:
+    """The label of the definition `[label]: url` on a source line (after any quote markers)."""
+    head = raw.lstrip(" >")
+    end = head.find("]:")
+    return head[1:end].strip() if head.startswith("[") and end > 0 else ""
+
+
+def _inside(
+    link_stack: list[tuple[str, int, list[str]]], html_open: list[tuple[Link, int, list[str]]], alt: str
+) -> None:
+    """Note an image's alt on the innermost link open around it, if any."""
+    if link_stack:
+        link_stack[-1][2].append(alt)
+    elif html_open:
+        html_open[-1][2].append(alt)
+
+
+def _label_images(link: Link, images: list[str]) -> None:
+    """A link around an image and no text is a banner or a button: the alt is what it says."""
+    if not link.text and images:
+        link.text = " ".join(a for a in images if a)
+        link.image_only = True
 
 
 # How far past the previous link of a run the next link's URL is looked for. Links come
