@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from auditor import lexicon
+from auditor.checks.keyword_stuffing.commerce import intent, words_in
 from auditor.checks.keyword_stuffing.terms import (
     LIST_KINDS,
     MAX_WORDS,
@@ -110,7 +111,10 @@ class TermDensity(Rule):
     Readers notice the text reads like a chant, and search engines treat it
     as spam. Honest pages repeat their subject too, so the warning limit sits
     above what documentation and blogs about one product reach, and the
-    error limit far above it.
+    error limit far above it. Past the error limit it is an error only on a
+    page that also sells (buying, downloading or sign-up words in its title
+    or headings, see `commerce_terms`): a plugin guide where "插件" is a fifth
+    of the words is about plugins, and gets a warning.
 
     **Example**
     Heyon卡是一款电话卡。Heyon卡的续费很简单：打开Heyon卡应用，选择Heyon卡套餐，
@@ -161,7 +165,10 @@ class TermDensity(Rule):
             if count < fewest or _allowed(term, allow):
                 continue
             share = counts.share(term, count)
-            severity, limit = grade_term(count, share, opts, _watched(term, watch))
+            watched = _watched(term, watch)
+            severity, limit = grade_term(count, share, opts, watched)
+            if severity is Severity.ERROR and not watched and not intent(page).commercial:
+                severity = Severity.WARNING  # the page's own subject, and nothing sold: not stuffing alone
             if severity is not None:
                 found.append((share, term, severity, limit))
         reported: list[Term] = []
@@ -235,8 +242,11 @@ class TitleTermInHeadings(Rule):
     (0.6) share of headings holding the term for a warning. An error needs
     `error_coverage` (0.8) of at least `error_min_headings` (6) headings
     and the term at `error_density` (0.05) of the body's words with
-    `error_min_count` (15) uses; for a watch term the coverage alone is
-    enough. Terms in `allow-terms` are never reported.
+    `error_min_count` (15) uses, on a page that also sells (buying,
+    downloading or sign-up words in its title or headings: a how-to that
+    names "附件" in five of six headings is about attachments); for a watch
+    term the coverage alone is enough. Terms in `allow-terms` are never
+    reported.
 
     **Silence it**
     `<!-- auditor-disable-next-line KS102 -->` above the title line, or
@@ -286,6 +296,7 @@ class TitleTermInHeadings(Rule):
                 len(headings) >= opts["error_min_headings"]
                 and share >= opts["error_density"]
                 and count >= opts["error_min_count"]
+                and intent(page).commercial  # a how-to naming its subject in each heading is structure
             )
         )
         label = next((display(o) for h in headings for o in _occurrences_of(h, term)), " ".join(term))
@@ -466,6 +477,11 @@ _LIST_BREAK = re.compile(
     r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
 )
 _SENTENCE_BREAK = re.compile(r"[。？！?!]+")
+# The site's name after the page's own title: "… - Sa-Token 博客", "… | Site". Searched from a
+# spaced separator on; the name itself holds no separator, so the search stays linear.
+_SITE_SUFFIX = re.compile(r"\s[-–—|｜_]\s(?P<name>[^-–—|｜_]{1,20})$")
+# A clause of this many characters or more, holding a function word, reads as a sentence.
+_CLAUSE_CHARS = 10
 
 
 class KeywordList(Rule):
@@ -474,7 +490,12 @@ class KeywordList(Rule):
     **What it catches**
     A title cut by commas, slashes or bars into short pieces that repeat the
     same words ("电报教程/telegram教程/纸飞机教程", "欧易邀请码,okx邀请码,欧易返佣"),
-    and a meta description whose clauses keep repeating one keyword.
+    a meta description whose clauses keep repeating one keyword, and
+    declared keywords (`<meta name="keywords">`, `keywords:` in front
+    matter) that are variants of one head ("X referral code, X promo code, X
+    bonus, X invite code"). A trailing " - Site name" is not part of the
+    title, and a description whose clauses read as sentences (long, with
+    function words) is prose, not a list.
 
     **Why it matters**
     This is the SEO keyword-list title: it is written for a search index,
@@ -494,7 +515,10 @@ class KeywordList(Rule):
     pieces are a warning); `description_repeats` (4) clauses of the
     description holding one keyword for a warning, `description_error` (5)
     for an error when they are at least `description_share` (0.4) of the
-    clauses. Words in `allow-terms` do not link pieces.
+    clauses. `keyword_variants` (4) declared keywords sharing one head for a
+    warning (and at least `description_share` of them); an error when
+    `keyword_selling` (2) of those variants hold buying or download words.
+    Words in `allow-terms` do not link pieces.
 
     **Silence it**
     `<!-- auditor-disable-next-line KS104 -->` in the body, or
@@ -510,6 +534,8 @@ class KeywordList(Rule):
         "description_repeats": 4,
         "description_error": 5,
         "description_share": 0.4,
+        "keyword_variants": 4,
+        "keyword_selling": 2,
     }
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
@@ -521,9 +547,11 @@ class KeywordList(Rule):
         for block in page.prose:
             if block.kind == "description":
                 yield from self._description(block, opts, allow)
+        if page.keywords is not None:
+            yield from self._keywords(page.keywords, opts, allow)
 
     def _title(self, block: Block, opts: Mapping[str, Any], allow: list[Term]) -> Iterator[Hit]:
-        pieces = [p for p in _pieces(block.text, _LIST_BREAK, allow) if p[1]]
+        pieces = [p for p in _pieces(_without_site_name(block.text), _LIST_BREAK, allow) if p[1]]
         short = [p for p in pieces if len(p[0]) <= opts["max_segment_chars"]]
         if len(short) < 2:
             return
@@ -552,7 +580,7 @@ class KeywordList(Rule):
             return
         repeats = max(counts.values())
         word = _readable([w for w, c in counts.items() if c == repeats], block)[0]
-        if repeats < opts["description_repeats"]:
+        if repeats < opts["description_repeats"] or _reads_as_sentences(pieces):
             return
         strong = repeats >= opts["description_error"] and repeats >= opts["description_share"] * len(pieces)
         yield _block_hit(
@@ -562,6 +590,52 @@ class KeywordList(Rule):
             " / ".join(text for text, words in pieces if word in words),
             Severity.ERROR if strong else Severity.WARNING,
         )
+
+
+    def _keywords(self, block: Block, opts: Mapping[str, Any], allow: list[Term]) -> Iterator[Hit]:
+        """Declared keywords are a list by nature; many variants of one head are the stuffing."""
+        pieces = [p for p in _pieces(block.text, _LIST_BREAK, allow) if p[1]]
+        counts = Counter(w for _, words in pieces for w in words)
+        if not counts:
+            return
+        repeats = max(counts.values())
+        if repeats < opts["keyword_variants"] or repeats < opts["description_share"] * len(pieces):
+            return
+        word = _readable([w for w, c in counts.items() if c == repeats], block)[0]
+        variants = [text for text, words in pieces if word in words]
+        selling = [v for v in variants if words_in(v)]
+        strong = len(selling) >= opts["keyword_selling"]
+        yield _block_hit(
+            block,
+            f"the page's keywords are {len(variants)} variants of ‘{word}’"
+            + (f", {len(selling)} of them buying or download words" if strong else "")
+            + "; declare a few distinct keywords",
+            " / ".join(variants),
+            Severity.ERROR if strong else Severity.WARNING,
+        )
+
+
+def _without_site_name(title: str) -> str:
+    """The title without a trailing " - Site name" (one that holds no buying word: "… - 机场下载"
+    is one more keyword, not the site's name)."""
+    found = _SITE_SUFFIX.search(title)
+    if found is None or words_in(found.group("name")) or not title[: found.start()].strip():
+        return title
+    return title[: found.start()]
+
+
+def _reads_as_sentences(pieces: list[tuple[str, set[str]]]) -> bool:
+    """Most clauses are long and hold a function word (的, 是, 在, the, is…): prose cut at commas,
+    not a list of keyword variants, which are short and bare."""
+    stop = stopwords("zh") | stopwords("en")
+    sentences = 0
+    for text, _ in pieces:
+        words = {w.lower() for w in _LATIN_WORD.findall(text)} | {
+            run[i : i + n] for run in _HAN_RUN.findall(text) for n in (1, 2) for i in range(len(run) - n + 1)
+        }
+        if len(text) >= _CLAUSE_CHARS and words & stop:
+            sentences += 1
+    return sentences * 2 >= len(pieces)
 
 
 def _readable(keys: list[str], block: Block) -> list[str]:

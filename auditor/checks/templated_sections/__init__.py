@@ -375,7 +375,8 @@ class HeadingRestatesTitle(Rule):
     heading counts when it is a question (ends in a question mark or asks with
     如何/怎么/什么…, How/What/Why…) and, question words set aside, nearly all its
     words (for Chinese, its characters) come from the title. One such heading
-    is a warning; several make an error.
+    is a warning, and so are two or three ("What is X?" and "How to use X?"
+    are how honest docs start); an error needs many.
 
     **Why it matters**
     Restating the title as a question is a keyword-placement trick: it adds
@@ -399,7 +400,7 @@ class HeadingRestatesTitle(Rule):
     - `min_shared` (2): words (Chinese: characters) a heading must share with the title.
     - `min_overlap` (0.8): share of the heading's words (Chinese: characters) found in
       the title, once question words and stopwords are set aside.
-    - `error_headings` (2): restating headings that make an error (one is a warning).
+    - `error_headings` (4): restating headings that make an error (fewer are a warning).
 
     **Silence it**
     `<!-- auditor-disable-next-line TS103 -->` above the heading, or
@@ -409,7 +410,7 @@ class HeadingRestatesTitle(Rule):
     code = "TS103"
     name = "heading-restates-title"
     default_severity = Severity.WARNING
-    options: ClassVar[Mapping[str, Any]] = {"min_shared": 2, "min_overlap": 0.8, "error_headings": 2}
+    options: ClassVar[Mapping[str, Any]] = {"min_shared": 2, "min_overlap": 0.8, "error_headings": 4}
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         title_block = page.title_block
