@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from auditor.config import Config, Limits
+from auditor.config import Config
 from auditor.engine import Auditor
 from auditor.models import Finding
 from auditor.registry import default_registry
@@ -28,27 +28,6 @@ def audit(source: str, fmt: str = "markdown", path: str | None = None, **config:
     settings = Config(selected=frozenset(registry.rules), **config)  # type: ignore[arg-type]
     name = path or ("page.html" if fmt == "html" else "page.md")
     return Auditor(registry, settings).audit_text(name, source, fmt).findings
-
-
-def audit_file(data: bytes, fmt: str = "markdown", limits: dict[str, float] | None = None) -> list[Finding]:
-    """Findings for one page given as the bytes of its file, every rule selected, with these limits."""
-    registry = default_registry()
-    settings = Config(selected=frozenset(registry.rules), limits=Limits(**(limits or {})))
-    name = "page.html" if fmt == "html" else "page.md"
-    return Auditor(registry, settings, site=False).audit_bytes(name, data, fmt).findings
-
-
-def audit_site(pages: dict[str, str], **config: object) -> list[Finding]:
-    """Findings for several pages audited as one run, site rules included."""
-    registry = default_registry()
-    settings = Config(selected=frozenset(registry.rules), **config)  # type: ignore[arg-type]
-    auditor = Auditor(registry, settings, site=len(pages) > 1)
-    results = [
-        auditor.audit_text(path, text, "html" if path.endswith((".html", ".htm")) else "markdown")
-        for path, text in pages.items()
-    ]
-    auditor.audit_site(results)
-    return [finding for result in results for finding in result.findings]
 
 
 @pytest.fixture
