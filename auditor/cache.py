@@ -9,8 +9,9 @@ page phase depends on changes:
   the report names it (a message may name the page);
 - the rules selected for that path and the effective config: severities,
   rule options, watch and allow terms, and whether the run looks across pages;
-- the auditor's version and a stamp of its installed files (so an edit to an
-  editable install is never served stale results), the name and version of
+- the auditor's version and a stamp of its installed files, and of the files
+  of every check installed from another package (so an edit to an editable
+  install is never served stale results), the name and version of
   every installed check and of the package providing it, the segmenter
   (jieba or jieba_fast) and the Python version.
 
@@ -173,6 +174,7 @@ def run_fingerprint(registry: Registry, config: Config, site: bool) -> str:
         "format": FORMAT,
         "auditor": __version__,
         "code": _code_stamp(),
+        "plugins": _plugin_stamp(registry),
         "python": list(sys.version_info[:2]),
         "byteorder": sys.byteorder,
         "checks": checks,
@@ -189,8 +191,35 @@ def run_fingerprint(registry: Registry, config: Config, site: bool) -> str:
 
 def _code_stamp() -> str:
     """Size and modification time of every file of the installed auditor package."""
-    root = Path(__file__).parent
+    return _stamp(Path(__file__).parent)
+
+
+def _plugin_stamp(registry: Registry) -> list[list[str]]:
+    """A stamp of the files of every check installed from outside this package, so that an
+    editable install of a plugin is never served results of its older code either."""
+    own = Path(__file__).parent
+    roots: set[Path] = set()
+    for check in registry.checks:
+        for rule in check.rules:
+            module = sys.modules.get(rule.__module__)
+            where = getattr(module, "__file__", None)
+            if where is None:
+                continue
+            path = Path(where).resolve()
+            # A package's folder (its data files too); a lone module is its folder's one file that counts.
+            root = path.parent if path.name == "__init__.py" else path
+            if own not in root.parents and root != own:
+                roots.add(root)
+    return sorted([str(root), _stamp(root)] for root in roots)
+
+
+def _stamp(root: Path) -> str:
+    """Size and modification time of the code and data files under `root` (or of `root`, a file)."""
     digest = hashlib.blake2b(digest_size=16)
+    if root.is_file():
+        stat = root.stat()
+        digest.update(f"{root.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+        return digest.hexdigest()
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
         for name in sorted(files):

@@ -59,3 +59,20 @@ def test_the_plugin_runs_its_own_cases_with_the_shipped_harness(installed: dict[
     result = _run(installed, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE / "tests"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
+
+
+def test_an_edit_to_the_installed_plugin_is_not_served_from_the_cache(
+    installed: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "plans.md").write_text("# Plans\n\nTBD.\n", encoding="utf-8")
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    before = _run(installed, "-m", "auditor", "check", "plans.md", *cache, cwd=tmp_path)
+    assert "left in the text" in before.stdout
+    module = Path(installed["PYTHONPATH"]) / "auditor_placeholder" / "__init__.py"
+    original = module.read_text(encoding="utf-8")
+    try:
+        module.write_text(original.replace("left in the text", "still in the text"), encoding="utf-8")
+        after = _run(installed, "-m", "auditor", "check", "plans.md", *cache, cwd=tmp_path)
+    finally:
+        module.write_text(original, encoding="utf-8")
+    assert "still in the text" in after.stdout
