@@ -36,7 +36,7 @@ class OccurrenceRule(DataRule):
             (block, match) for block in page.body for match in self.matcher.finditer(block.text)
         ]
         count = len(found)
-        words = len(page.words)
+        words = sum(1 for w in page.words if any(c.isalnum() for c in w.text))  # punctuation is no word
         over_count = self.most is not None and count > self.most
         over_share = self.most_share is not None and words > 0 and count / words > self.most_share
         if not found or not (over_count or over_share):
