@@ -95,7 +95,9 @@ def test_rules_and_explain_show_custom_rules(tmp_path: Path) -> None:
         (('name = "no-miracle-words"', 'name = "No Miracles"'), "name 'No Miracles' must be kebab-case"),
     ],
 )
-def test_a_bad_custom_rule_is_exit_2_with_a_clear_message(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+def test_a_bad_custom_rule_is_exit_2_with_a_clear_message(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
     folder = project(tmp_path, EXISTENCE.replace(*change))
     result = run("check", ".", "--no-cache", cwd=folder)
     assert result.returncode == 2
@@ -163,13 +165,21 @@ HEAD = 'code = "XY200"\nname = "probe"\n'
             "# T\n\nAcme and acme and words.\n",
             [(3, 1, "40.0%")],
         ),
-        ('kind = "claim"\ntokens = ["clinically proven"]\n', "# T\n\nIt is clinically proven.\n", [(3, 7, "found clinically proven")]),
+        (
+            'kind = "claim"\ntokens = ["clinically proven"]\n',
+            "# T\n\nIt is clinically proven.\n",
+            [(3, 7, "found clinically proven")],
+        ),
         (
             'kind = "claim"\ntokens = ["clinically proven"]\n',
             "# T\n\nIt is clinically proven ([trial](https://example.org/trial)).\n",
             [],
         ),
-        ('kind = "claim"\ntokens = ["clinically proven"]\n', "# T\n\nIt is clinically proven to cut colds by 40%.\n", []),
+        (
+            'kind = "claim"\ntokens = ["clinically proven"]\n',
+            "# T\n\nIt is clinically proven to cut colds by 40%.\n",
+            [],
+        ),
         (
             'kind = "link"\npatterns = ["[?&]ref="]\nmessage = "tracked {url}"\n',
             "# T\n\nBuy [here](https://shop.example/x?ref=me).\n",
