@@ -163,7 +163,7 @@ HEAD = 'code = "XY200"\nname = "probe"\n'
         (
             'kind = "occurrence"\ntokens = ["acme"]\nmax-share = 0.2\nmessage = "{share}"\n',
             "# T\n\nAcme and acme and words.\n",
-            [(3, 1, "40.0%")],
+            [(3, 1, "33.3%")],
         ),
         (
             'kind = "claim"\ntokens = ["clinically proven"]\n',
