@@ -24,6 +24,7 @@ from auditor.cache import ENV_VAR, ResultCache, cache_folder
 from auditor.config import Config, ConfigError, load_config
 from auditor.discovery import discover
 from auditor.engine import Auditor, FileResult
+from auditor.kinds import registry_for
 from auditor.progress import progress
 from auditor.registry import Registry, default_registry
 from auditor.report import Report
@@ -179,6 +180,7 @@ def check(
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    registry = registry_for(settings)
     if engine.value == "dask" and importlib.util.find_spec("distributed") is None:
         raise _fail("--engine dask needs Dask: pip install 'auditor[dask]'")
 
@@ -294,12 +296,20 @@ def _emit(report: Report, fmt: str, output_file: Path | None, statistics: bool, 
         typer.echo(summary_line(report))
 
 
+def _project_registry() -> Registry:
+    """The installed checks plus the custom rules of the config found from the working folder."""
+    try:
+        return registry_for(load_config(default_registry(), start=Path.cwd()))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
 @app.command()
 def rules(
     as_json: Annotated[bool, typer.Option("--json", help="Print the rules as JSON.")] = False,
 ) -> None:
     """List every rule: code, name, check, default severity and what it reports."""
-    registry = default_registry()
+    registry = _project_registry()
     if as_json:
         listing = [
             {
@@ -320,7 +330,8 @@ def rules(
 @app.command()
 def explain(rule: Annotated[str, typer.Argument(help="A rule code or name, e.g. KS101 or term-density.")]) -> None:
     """Explain a rule: what it catches, why it matters, how to fix or silence it, with an example."""
-    registered = default_registry().find(rule) or default_registry().find(rule.upper())
+    registry = _project_registry()
+    registered = registry.find(rule) or registry.find(rule.upper())
     if registered is None:
         raise _fail(f"no rule is called {rule!r}; `auditor rules` lists them")
     typer.echo(registered.explanation())

@@ -15,6 +15,14 @@ mistake is a ConfigError naming the key, which the CLI turns into exit 2.
     max-depth = 256                  # levels of HTML nesting kept; deeper ones are flattened (IO004)
     max-findings-per-file = 200      # findings reported per page; the rest are counted (IO005)
     check-timeout = 10.0             # seconds one check may take on one page (IO006)
+    custom-rules-dir = "auditor-rules"  # more custom rules, one YAML or TOML file each
+
+    [[tool.auditor.custom-rules]]    # a rule as data; kinds and keys: auditor/kinds/
+    code = "XX101"
+    name = "no-miracle-words"
+    kind = "existence"
+    message = "‘{match}’ promises too much"
+    tokens = ["miracle cure"]
 
     [tool.auditor.per-file-ignores]
     "blog/sponsors.md" = ["promo-links"]
@@ -34,6 +42,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from auditor.kinds import RuleError, build_check
 from auditor.models import Severity
 from auditor.registry import Registry
 
@@ -60,6 +69,8 @@ _TOP_KEYS = {
     "max-depth",
     "max-findings-per-file",
     "check-timeout",
+    "custom-rules",
+    "custom-rules-dir",
 }
 
 
@@ -100,6 +111,8 @@ class Config:
     severities: Mapping[str, Severity] = field(default_factory=dict)
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    # Custom rules as plain data, (where declared, definition), so any process rebuilds them.
+    custom_rules: tuple[tuple[str, Mapping[str, Any]], ...] = ()
 
     def rules_for(self, path: str) -> frozenset[str]:
         """The codes that apply to a file, after its per-file ignores."""
@@ -199,6 +212,13 @@ def _build(
                 f"{where}unknown key {key!r} in [tool.auditor]; known keys: {', '.join(sorted(_TOP_KEYS))}"
             )
 
+    custom = _custom_rules(table, path, where)
+    if custom:
+        try:
+            registry = registry.extended([build_check(custom, registry)])
+        except RuleError as exc:
+            raise ConfigError(str(exc)) from None
+
     def codes(values: Any, key: str) -> set[str]:
         found: set[str] = set()
         for value in _string_list(values, key, where):
@@ -254,7 +274,43 @@ def _build(
         severities=severities,
         options=options,
         limits=_limits(table, where),
+        custom_rules=tuple(custom),
     )
+
+
+def _custom_rules(table: Mapping[str, Any], path: Path | None, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """The custom rules' definitions: the config's own tables, then one file each in `custom-rules-dir`."""
+    section = "[tool.auditor.custom-rules]" if path is not None and path.name == "pyproject.toml" else "[custom-rules]"
+    raw = table.get("custom-rules", [])
+    if not isinstance(raw, list) or not all(isinstance(d, dict) for d in raw):
+        raise ConfigError(f"{where}custom-rules must be an array of tables ([{section}])")
+    found = [(f"{path or 'config'}: custom-rules[{i}]", d) for i, d in enumerate(raw)]
+    folder = table.get("custom-rules-dir")
+    if folder is None:
+        return found
+    if not isinstance(folder, str):
+        raise ConfigError(f"{where}custom-rules-dir must be a folder name")
+    directory = (path.parent if path else Path.cwd()) / folder
+    if not directory.is_dir():
+        raise ConfigError(f"{where}custom-rules-dir: {directory} is not a folder")
+    for file in sorted(directory.iterdir()):
+        if file.suffix in (".yml", ".yaml"):
+            found.append((str(file), _read_yaml(file)))
+        elif file.suffix == ".toml":
+            found.append((str(file), _read_toml(file)))
+    return found
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    import yaml  # only a config with a rules folder needs it
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read it as YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a custom rule file must hold one mapping (code, name, kind, …)")
+    return data
 
 
 def _limits(table: Mapping[str, Any], where: str) -> Limits:

@@ -19,8 +19,8 @@ from typing import Any
 
 from auditor.config import Config
 from auditor.engine import Auditor, FileResult, SiteRecord
+from auditor.kinds import registry_for
 from auditor.models import Finding
-from auditor.registry import default_registry
 from auditor.sources import PageSource
 
 __all__ = [
@@ -47,10 +47,10 @@ _cached: tuple[Settings, Auditor] | None = None
 
 
 def auditor_for(settings: Settings) -> Auditor:
-    """This process's Auditor for `settings`, made once (the registry of installed checks)."""
+    """This process's Auditor for `settings`, made once (the installed checks and the config's custom rules)."""
     global _cached
     if _cached is None or _cached[0] != settings:
-        _cached = (settings, Auditor(default_registry(), settings.config, site=settings.site))
+        _cached = (settings, Auditor(registry_for(settings.config), settings.config, site=settings.site))
     return _cached[1]
 
 

@@ -182,6 +182,10 @@ class Registry:
             return [r.code for r in self]
         return [code for code in sorted(self.rules) if upper and code.startswith(upper)]
 
+    def extended(self, checks: Iterable[Check]) -> Registry:
+        """This registry with more checks (a config's custom rules) after its own."""
+        return Registry((*self.checks, *checks), self.providers)
+
     def provider(self, check_name: str) -> tuple[str, str]:
         """The distribution and version a check came from ("", "") when not known."""
         return self.providers.get(check_name, ("", ""))

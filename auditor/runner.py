@@ -26,10 +26,11 @@ from collections.abc import Iterator, Sequence
 from auditor.cache import ResultCache
 from auditor.checks.io import InternalError
 from auditor.engine import BATCH_THRESHOLDS, Auditor, FileResult, batch_collector
+from auditor.kinds import registry_for
 from auditor.loading import LoadError, read_bytes
 from auditor.parsing import format_of
 from auditor.phases import Settings, auditor_for
-from auditor.registry import Registry, default_registry
+from auditor.registry import Registry
 from auditor.sources import PageSource
 
 # The fewest pages to audit, per job, for a pool to be worth starting.
@@ -55,7 +56,7 @@ def run(
     registry: Registry | None = None,
 ) -> Iterator[FileResult]:
     """Results of the page phase for `sources`, in their order."""
-    registry = registry or default_registry()
+    registry = registry or registry_for(job.config)
     with batch_collector():
         yield from _run(sources, job, jobs, cache, registry)
 

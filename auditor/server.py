@@ -33,6 +33,7 @@ from pygls.lsp.server import LanguageServer
 from auditor import __version__, warmup
 from auditor.config import ConfigError, default_config, load_config
 from auditor.engine import Auditor
+from auditor.kinds import registry_for
 from auditor.loading import split_front_matter
 from auditor.models import Finding, Severity
 from auditor.parsing import format_of
@@ -128,7 +129,7 @@ def audit_document(registry: Registry, uri: str, source: str, language_id: str, 
             return Outcome([])
     # The bytes are UTF-8 whatever the page declares: the editor has decoded them already.
     page = PageSource(path or uri, data=source.encode("utf-8", "replace"), fmt=fmt, charset="utf-8")
-    result = Auditor(registry, config, site=False).audit_source(page)
+    result = Auditor(registry_for(config), config, site=False).audit_source(page)
     lines = source.split("\n")
     link = docs_url()
     return Outcome([Entry(_diagnostic(f, lines, encoding, link), f) for f in result.findings])

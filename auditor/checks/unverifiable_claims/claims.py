@@ -103,7 +103,7 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
     if not anywhere.may_match(body):
         return []
     # A link to a source anywhere in the block backs every claim of the block.
-    if _has_source_link(page, block):
+    if has_source_link(page, block):
         return []
     spans = text.sentences(body)
     headline = block.kind in ("title", "description") or (block.kind == "heading" and block.text == page.title)
@@ -117,10 +117,9 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
             continue
         # A source may follow the claim: look at the next sentence too.
         nearby = sentence + " " + (body[slice(*spans[index + 1])] if index + 1 < len(spans) else "")
-        cited = bool(_CITATION.search(nearby)) or _matcher("support").search(nearby) is not None
-        if cited:
+        if cited(nearby):
             continue
-        measured = _measured(sentence, by_kind)
+        measured = figure_besides(sentence, [(m.start, m.end) for matches in by_kind.values() for m in matches])
         for kind, matches in by_kind.items():
             if measured and kind != "guarantee":
                 continue
@@ -137,9 +136,13 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
     return claims
 
 
-def _measured(sentence: str, by_kind: dict[str, list[Match]]) -> bool:
+def cited(nearby: str) -> bool:
+    """Whether a claim's sentence (with the next one) cites a source: a footnote, a citation, "according to …"."""
+    return bool(_CITATION.search(nearby)) or _matcher("support").search(nearby) is not None
+
+
+def figure_besides(sentence: str, claimed: list[tuple[int, int]]) -> bool:
     """Whether the sentence gives a figure other than the claim itself (the "100%" of "100% safe")."""
-    claimed = [(m.start, m.end) for matches in by_kind.values() for m in matches]
     return any(not any(s < f.end() and f.start() < e for s, e in claimed) for f in _FIGURE.finditer(sentence))
 
 
@@ -166,7 +169,7 @@ def _claim_phrases(sentence: str, allowed: tuple[str, ...]) -> dict[str, list[Ma
     return by_kind
 
 
-def _has_source_link(page: Page, block: Block) -> bool:
+def has_source_link(page: Page, block: Block) -> bool:
     """Whether a link on the block's lines could be a source (not an image, not a seller's link)."""
     return any(_is_source(link) for link in page.links_in(block))
 

@@ -1,0 +1,136 @@
+"""Rules as data: rules declared in the config (or in a check's package) and built from a few generic kinds.
+
+A rule definition is a plain table, the same in TOML and YAML:
+
+    [[tool.auditor.custom-rules]]      # [[custom-rules]] in auditor.toml
+    code = "XX101"                     # 2-3 capitals and 3 digits, not taken by another rule
+    name = "no-miracle-words"          # kebab-case, for select/ignore and disable comments
+    kind = "existence"                 # existence | occurrence | claim | link
+    message = "‘{match}’ promises too much"
+    severity = "warning"               # error | warning | info (default warning)
+    description = "Words our style guide bans."   # shown by `auditor explain`
+    weight = 1.5                       # optional: what a finding adds to the page verdict (PV501)
+    tokens = ["miracle", "奇迹"]       # kind-specific keys: see each kind's module
+
+A folder named by `custom-rules-dir` holds more definitions, one YAML (or
+TOML) file each. Definitions travel as plain data inside the Config, so every
+process (a worker, a Dask task, the editor's server) rebuilds the same rules
+with `registry_for(config)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from auditor.kinds import claim, existence, link, occurrence
+from auditor.kinds.base import DataRule, RuleError
+from auditor.models import Severity
+from auditor.registry import CODE_PATTERN, Check, Registry, Rule, default_registry
+
+if TYPE_CHECKING:
+    from auditor.config import Config
+
+__all__ = ["CUSTOM_CHECK", "RuleError", "build_check", "build_rule", "registry_for"]
+
+CUSTOM_CHECK = "custom"
+COMMON_KEYS = frozenset({"code", "name", "kind", "message", "severity", "description", "weight"})
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+# kind -> (its own keys, the function that makes the rule's check method)
+KINDS: Mapping[str, tuple[frozenset[str], Callable[[Mapping[str, Any], str], type[DataRule]]]] = {
+    "existence": (existence.KEYS, existence.build),
+    "occurrence": (occurrence.KEYS, occurrence.build),
+    "claim": (claim.KEYS, claim.build),
+    "link": (link.KEYS, link.build),
+}
+
+
+def build_rule(definition: Mapping[str, Any], where: str) -> type[Rule]:
+    """One rule class from one definition; a RuleError names what is wrong with it."""
+    if not isinstance(definition, Mapping):
+        raise RuleError(f"{where}: a custom rule must be a table")
+    kind = definition.get("kind")
+    if kind not in KINDS:
+        raise RuleError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    own_keys, make = KINDS[kind]
+    for key in definition:
+        if key not in COMMON_KEYS | own_keys:
+            known = ", ".join(sorted(COMMON_KEYS | own_keys))
+            raise RuleError(f"{where}: unknown key {key!r} for a {kind} rule; known keys: {known}")
+    code = definition.get("code")
+    if not isinstance(code, str) or not CODE_PATTERN.match(code):
+        raise RuleError(f"{where}: code {code!r} must be 2-3 capital letters and 3 digits, e.g. XX101")
+    name = definition.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise RuleError(f"{where}: name {name!r} must be kebab-case, e.g. no-miracle-words")
+    message = definition.get("message")
+    if not isinstance(message, str) or not message.strip():
+        raise RuleError(f"{where}: message must be a non-empty string")
+    try:
+        severity = Severity(str(definition.get("severity", "warning")).lower())
+    except ValueError:
+        raise RuleError(f"{where}: severity {definition['severity']!r} is not one of error, warning, info") from None
+    weight = definition.get("weight")
+    if weight is not None and (isinstance(weight, bool) or not isinstance(weight, (int, float))):
+        raise RuleError(f"{where}: weight must be a number")
+    description = definition.get("description", "")
+    if not isinstance(description, str):
+        raise RuleError(f"{where}: description must be a string")
+    base = make(definition, f"{where} ({code})")
+    docs = f"{message}\n\n{description}".rstrip() if description else message
+    attributes: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "default_severity": severity,
+        "message": message,
+        "weight": weight,
+        "source": where,
+        "__doc__": f"{docs}\n\nDeclared as data ({kind} rule) in {where}.",
+    }
+    return type(f"Custom{code}", (base,), attributes)
+
+
+def build_check(
+    definitions: Iterable[tuple[str, Mapping[str, Any]]], taken: Registry, name: str = CUSTOM_CHECK
+) -> Check:
+    """A check of the rules `definitions` declare (each with where it was declared), none clashing with `taken`."""
+    rules: list[type[Rule]] = []
+    codes: dict[str, str] = {}
+    for where, definition in definitions:
+        rule = build_rule(definition, where)
+        for label, value in (("code", rule.code), ("name", rule.name)):
+            clash = taken.find(value)
+            if clash is not None:
+                raise RuleError(f"{where}: {label} {value!r} is taken by {clash.code} ({clash.check.name})")
+            if value in codes:
+                raise RuleError(f"{where}: {label} {value!r} is declared twice (also in {codes[value]})")
+            codes[value] = where
+        rules.append(rule)
+    # The version is a digest of the definitions, so the cache's run fingerprint changes with them.
+    digest = hashlib.sha256(json.dumps([d for _, d in definitions], sort_keys=True, default=str).encode())
+    return Check(
+        name=name,
+        prefix="",
+        rules=tuple(rules),
+        description="Rules declared as data in the config.",
+        version=digest.hexdigest()[:16],
+    )
+
+
+def registry_for(config: Config) -> Registry:
+    """The registry of a run: the installed checks plus the config's custom rules."""
+    if not config.custom_rules:
+        return default_registry()
+    return _extended(json.dumps(config.custom_rules, sort_keys=True, default=str))
+
+
+@cache
+def _extended(definitions: str) -> Registry:
+    pairs: Sequence[tuple[str, Mapping[str, Any]]] = [(w, d) for w, d in json.loads(definitions)]
+    base = default_registry()
+    return base.extended([build_check(pairs, base)])

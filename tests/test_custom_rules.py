@@ -1,0 +1,204 @@
+"""Rules declared as data in the config: each kind, their errors, and every place a run builds its registry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from auditor.config import ConfigError, load_config
+from auditor.engine import Auditor
+from auditor.kinds import registry_for
+from auditor.registry import default_registry
+
+from .test_cli import run
+
+EXISTENCE = """
+[[custom-rules]]
+code = "XY101"
+name = "no-miracle-words"
+kind = "existence"
+message = "‘{match}’ promises too much"
+severity = "error"
+description = "Our style guide bans these words."
+tokens.en = ["miracle cure"]
+tokens.zh = ["神药"]
+"""
+
+PAGE = """# Remedies
+
+A miracle cure for colds, they say.
+
+<!-- auditor-disable-next-line XY101 -->
+Another miracle cure, silenced.
+
+这是神药。
+
+```text
+miracle cure in code is not prose
+```
+"""
+
+
+def project(tmp_path: Path, config: str, pages: dict[str, str] | None = None) -> Path:
+    (tmp_path / "auditor.toml").write_text(config, encoding="utf-8")
+    for name, body in (pages or {"page.md": PAGE}).items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    return tmp_path
+
+
+def custom(report: str) -> list[dict]:
+    """The custom rules' findings of a JSON report."""
+    return [f for page in json.loads(report)["files"] for f in page["findings"] if f["rule"].startswith("XY")]
+
+
+def findings(folder: Path, *args: str) -> list[dict]:
+    result = run("check", ".", "--no-cache", "--format", "json", *args, cwd=folder)
+    assert result.returncode in (0, 1), result.stderr
+    return custom(result.stdout)
+
+
+def test_existence_rule_fires_at_the_exact_place_and_a_disable_comment_silences_it(tmp_path: Path) -> None:
+    found = findings(project(tmp_path, EXISTENCE))
+    assert [(f["line"], f["column"], f["end_column"], f["severity"]) for f in found] == [
+        (3, 3, 15, "error"),
+        (8, 3, 5, "error"),
+    ]
+    assert found[0]["message"] == "‘miracle cure’ promises too much"
+    assert found[0]["check"] == "custom"
+
+
+def test_select_and_ignore_resolve_custom_names(tmp_path: Path) -> None:
+    folder = project(tmp_path, EXISTENCE)
+    assert findings(folder, "--ignore", "no-miracle-words") == []
+    assert len(findings(folder, "--select", "XY101")) == 2
+
+
+def test_rules_and_explain_show_custom_rules(tmp_path: Path) -> None:
+    folder = project(tmp_path, EXISTENCE)
+    listing = run("rules", cwd=folder)
+    assert any(line.split()[:3] == ["XY101", "no-miracle-words", "custom"] for line in listing.stdout.splitlines())
+    explained = run("explain", "no-miracle-words", cwd=folder)
+    assert explained.returncode == 0
+    assert "Our style guide bans these words." in explained.stdout
+    assert "auditor.toml" in explained.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('code = "XY101"', 'code = "xy1"'), "code 'xy1' must be 2-3 capital letters"),
+        (('code = "XY101"', 'code = "KS101"'), "code 'KS101' is taken by KS101 (keyword-stuffing)"),
+        (('kind = "existence"', 'kind = "regex"'), "kind 'regex' is not one of existence, occurrence, claim, link"),
+        (('severity = "error"', 'severity = "error"\nlevel = 3'), "unknown key 'level' for a existence rule"),
+        (('name = "no-miracle-words"', 'name = "No Miracles"'), "name 'No Miracles' must be kebab-case"),
+    ],
+)
+def test_a_bad_custom_rule_is_exit_2_with_a_clear_message(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    folder = project(tmp_path, EXISTENCE.replace(*change))
+    result = run("check", ".", "--no-cache", cwd=folder)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_two_jobs_report_custom_rules_as_one_job_does(tmp_path: Path) -> None:
+    pages = {f"page{i}.md": PAGE for i in range(6)}
+    folder = project(tmp_path, EXISTENCE, pages)
+    one = run("check", ".", "--no-cache", "--format", "json", "--jobs", "1", cwd=folder)
+    two = run("check", ".", "--no-cache", "--format", "json", "--jobs", "2", cwd=folder)
+    assert one.stdout == two.stdout
+    assert len(custom(one.stdout)) == 12
+
+
+def test_changing_a_custom_rule_re_audits_a_cached_page(tmp_path: Path) -> None:
+    folder = project(tmp_path, EXISTENCE)
+    first = run("check", ".", "--format", "json", cwd=folder)
+    assert len(custom(first.stdout)) == 2
+    (folder / "auditor.toml").write_text(EXISTENCE.replace('"miracle cure"', '"colds"'), encoding="utf-8")
+    second = run("check", ".", "--format", "json", cwd=folder)
+    assert [f["evidence"] for f in custom(second.stdout)] == ["colds", "神药"]
+
+
+def test_rules_from_a_folder_of_yaml_files(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shortener.yml").write_text(
+        "code: XY104\nname: banned-shortener\nkind: link\nmessage: 'link to {url} hides where it goes'\n"
+        "hosts: [bit.ly]\n",
+        encoding="utf-8",
+    )
+    page = "# Links\n\nSee [this](https://go.bit.ly/x) and [that](https://example.org/y).\n"
+    folder = project(tmp_path, 'custom-rules-dir = "rules"\n', {"page.md": page})
+    found = findings(folder)
+    assert [(f["line"], f["column"], f["message"]) for f in found] == [
+        (3, 12, "link to https://go.bit.ly/x hides where it goes")
+    ]
+
+
+def rule_hits(tmp_path: Path, definition: str, page: str) -> list[tuple[int, int, str]]:
+    (tmp_path / "auditor.toml").write_text("[[custom-rules]]\n" + definition, encoding="utf-8")
+    config = load_config(default_registry(), start=tmp_path)
+    assert registry_for(config).find("probe") is not None
+    result = Auditor(registry_for(config), config, site=False).audit_text("page.md", page, "markdown")
+    return [(f.line, f.column, f.message) for f in result.findings if f.rule == "XY200"]
+
+
+HEAD = 'code = "XY200"\nname = "probe"\n'
+
+
+@pytest.mark.parametrize(
+    ("definition", "page", "expected"),
+    [
+        ('kind = "existence"\ntokens = ["acme"]\n', "# T\n\nWe like Acme a lot.\n", [(3, 9, "found Acme")]),
+        ('kind = "existence"\ntokens = ["acme"]\n', "# T\n\nWe like acmes, not the word.\n", []),
+        (
+            'kind = "occurrence"\ntokens = ["acme"]\nmax = 2\nmessage = "{match} {count} times"\n',
+            "# T\n\nAcme here. Acme there. And acme again.\n",
+            [(3, 1, "Acme 3 times")],
+        ),
+        ('kind = "occurrence"\ntokens = ["acme"]\nmax = 3\n', "# T\n\nAcme here. Acme there. And acme again.\n", []),
+        (
+            'kind = "occurrence"\ntokens = ["acme"]\nmax-share = 0.2\nmessage = "{share}"\n',
+            "# T\n\nAcme and acme and words.\n",
+            [(3, 1, "33.3%")],
+        ),
+        (
+            'kind = "claim"\ntokens = ["clinically proven"]\n',
+            "# T\n\nIt is clinically proven.\n",
+            [(3, 7, "found clinically proven")],
+        ),
+        (
+            'kind = "claim"\ntokens = ["clinically proven"]\n',
+            "# T\n\nIt is clinically proven ([trial](https://example.org/trial)).\n",
+            [],
+        ),
+        (
+            'kind = "claim"\ntokens = ["clinically proven"]\n',
+            "# T\n\nIt is clinically proven to cut colds by 40%.\n",
+            [],
+        ),
+        (
+            'kind = "link"\npatterns = ["[?&]ref="]\nmessage = "tracked {url}"\n',
+            "# T\n\nBuy [here](https://shop.example/x?ref=me).\n",
+            [(3, 12, "tracked https://shop.example/x?ref=me")],
+        ),
+        ('kind = "link"\nhosts = ["bit.ly"]\n', "# T\n\nSee [docs](https://notbit.ly/x).\n", []),
+    ],
+)
+def test_each_kind_fires_and_holds_back(
+    tmp_path: Path, definition: str, page: str, expected: list[tuple[int, int, str]]
+) -> None:
+    message = "" if "message" in definition else 'message = "found {match}"\n'
+    assert rule_hits(tmp_path, HEAD + message + definition, page) == expected
+
+
+def test_a_kinds_own_limits_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "auditor.toml").write_text(
+        '[[custom-rules]]\ncode = "XY200"\nname = "probe"\nmessage = "m"\nkind = "occurrence"\ntokens = ["a"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="needs max, max-share or both"):
+        load_config(default_registry(), start=tmp_path)
