@@ -9,7 +9,6 @@ A rule definition is a plain table, the same in TOML and YAML:
     message = "‘{match}’ promises too much"
     severity = "warning"               # error | warning | info (default warning)
     description = "Words our style guide bans."   # shown by `auditor explain`
-    weight = 1.5                       # optional: what a finding adds to the page verdict (PV501)
     tokens = ["miracle", "奇迹"]       # kind-specific keys: see each kind's module
 
 A folder named by `custom-rules-dir` holds more definitions, one YAML (or
@@ -38,7 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["CUSTOM_CHECK", "RuleError", "build_check", "build_rule", "registry_for"]
 
 CUSTOM_CHECK = "custom"
-COMMON_KEYS = frozenset({"code", "name", "kind", "message", "severity", "description", "weight"})
+# No `weight` yet: the page verdict (PV501) weighs only the built-in rules, whose weights are fitted.
+COMMON_KEYS = frozenset({"code", "name", "kind", "message", "severity", "description"})
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 # kind -> (its own keys, the function that makes the rule's check method)
@@ -75,9 +75,6 @@ def build_rule(definition: Mapping[str, Any], where: str) -> type[Rule]:
         severity = Severity(str(definition.get("severity", "warning")).lower())
     except ValueError:
         raise RuleError(f"{where}: severity {definition['severity']!r} is not one of error, warning, info") from None
-    weight = definition.get("weight")
-    if weight is not None and (isinstance(weight, bool) or not isinstance(weight, (int, float))):
-        raise RuleError(f"{where}: weight must be a number")
     description = definition.get("description", "")
     if not isinstance(description, str):
         raise RuleError(f"{where}: description must be a string")
@@ -88,7 +85,6 @@ def build_rule(definition: Mapping[str, Any], where: str) -> type[Rule]:
         "name": name,
         "default_severity": severity,
         "message": message,
-        "weight": weight,
         "source": where,
         "__doc__": f"{docs}\n\nDeclared as data ({kind} rule) in {where}.",
     }

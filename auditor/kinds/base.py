@@ -18,7 +18,6 @@ class DataRule(Rule):
     """A rule made from a definition; the kind's subclass implements `check`."""
 
     message: ClassVar[str]
-    weight: ClassVar[float | None] = None
     source: ClassVar[str] = ""  # the file (or package) that declared it
 
     def say(self, **values: str) -> str:
