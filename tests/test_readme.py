@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import re
+import sys
+import textwrap
 from pathlib import Path
 
+import pytest
+
+from auditor import config as config_module
+from auditor.config import _TOP_KEYS as TOP_KEYS
+from auditor.config import ConfigError, load_config
 from auditor.registry import default_registry
 from auditor.reporters import FORMATS
 
-README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_rule_table_matches_the_registry() -> None:
@@ -30,3 +43,81 @@ def test_every_check_option_of_the_cli_is_documented() -> None:
 def test_every_report_format_is_documented() -> None:
     table = re.findall(r"^\| `([a-z-]+)` \| .+ \| .+ \|$", README, re.M)
     assert [name for name in table if name in FORMATS] == list(FORMATS)
+
+
+# --- Config snippets a user copies load through the real loader (issue 14) ---
+
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+FENCED_TOML = re.compile(r"^```toml\n(.*?)^```", re.M | re.S)
+INLINE_SETTING = re.compile(r"`([a-z][a-z0-9_-]* = [^`]+)`")
+INLINE_NAME = re.compile(r"`([a-z][a-z0-9_]*)`")
+
+
+def load_snippet(text: str, tmp_path: Path, rule: str | None = None) -> None:
+    """Load a TOML snippet with the real loader: a pyproject fragment if it names [tool.auditor], else auditor.toml.
+
+    A bare `key = value` that is not a top-level key but an option of `rule` is loaded in that rule's table.
+    """
+    data = tomllib.loads(text)
+    if "tool" in data:
+        path = tmp_path / "pyproject.toml"
+    else:
+        path = tmp_path / "auditor.toml"
+        if rule is not None and not set(data) & TOP_KEYS:
+            text = f"[rules.{rule}]\n{text}"
+    path.write_text(text, encoding="utf-8")
+    load_config(default_registry(), config_file=path)
+
+
+def snippets_of_docs() -> list[tuple[str, str]]:
+    found = [("README.md", block) for block in FENCED_TOML.findall(README)]
+    for page in DOCS:
+        found += [(page.name, block) for block in FENCED_TOML.findall(page.read_text(encoding="utf-8"))]
+    return found
+
+
+def test_the_docs_show_toml_snippets() -> None:
+    names = {name for name, _ in snippets_of_docs()}
+    assert "README.md" in names, "the README shows a config"
+
+
+@pytest.mark.parametrize(("page", "block"), snippets_of_docs())
+def test_every_toml_snippet_of_the_docs_loads(page: str, block: str, tmp_path: Path) -> None:
+    try:
+        load_snippet(block, tmp_path)
+    except (ConfigError, tomllib.TOMLDecodeError) as exc:
+        pytest.fail(f"{page}: a ```toml block the loader rejects: {exc}\n{block}")
+
+
+def test_the_config_modules_example_loads(tmp_path: Path) -> None:
+    doc = config_module.__doc__ or ""
+    example = textwrap.dedent("\n".join(line for line in doc.splitlines() if line.startswith("    ")))
+    assert "[tool.auditor.rules." in example
+    load_snippet(example, tmp_path)
+
+
+def explain_settings() -> list[tuple[str, str]]:
+    return [(r.code, s) for r in default_registry() for s in INLINE_SETTING.findall(r.explanation())]
+
+
+def test_explain_texts_show_config_settings() -> None:
+    assert len(explain_settings()) >= len(list(default_registry())), "most rules tell how to silence them"
+
+
+@pytest.mark.parametrize(("code", "setting"), explain_settings())
+def test_every_config_setting_in_an_explain_text_loads(code: str, setting: str, tmp_path: Path) -> None:
+    try:
+        load_snippet(setting, tmp_path, rule=code)
+    except (ConfigError, tomllib.TOMLDecodeError) as exc:
+        pytest.fail(f"auditor explain {code}: `{setting}` is rejected: {exc}")
+
+
+def test_explain_texts_spell_config_keys_as_the_loader_does() -> None:
+    misspelled = {key.replace("-", "_"): key for key in TOP_KEYS if "-" in key}
+    wrong = [
+        (r.code, name, misspelled[name])
+        for r in default_registry()
+        for name in INLINE_NAME.findall(r.explanation())
+        if name in misspelled
+    ]
+    assert wrong == []
