@@ -58,5 +58,6 @@ def test_lsp_latency_reaches_the_first_diagnostics() -> None:
 
 
 def test_warc_scale_audits_a_generated_crawl(tmp_path: Path) -> None:
+    pytest.importorskip("warcio", reason="the WARC benchmark needs the `dask` (or `warc`) extra")
     out = bench("warc_scale.py", "--pages", "60", "--engines", "local", "--warc", str(tmp_path / "crawl.warc.gz"))
     assert re.search(rf"^local\s+60\s+{NUMBER}\s+{NUMBER}\s+\d+", out, re.M), out
