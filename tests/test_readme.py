@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -121,3 +122,52 @@ def test_explain_texts_spell_config_keys_as_the_loader_does() -> None:
         if name in misspelled
     ]
     assert wrong == []
+
+
+# --- The README's example output and commands are what runs (issue 14) ---
+
+
+def readme_example_output() -> list[str]:
+    """The lines of the README's example-output block (the fenced block after "prints, in part:"), elisions left out."""
+    after = README[README.index("prints, in part:") :]
+    block = re.search(r"^```\n(.*?)^```", after, re.M | re.S)
+    assert block is not None
+    return [line for line in block[1].splitlines() if line.strip() and line.strip() != "…"]
+
+
+def test_the_readme_example_output_is_what_the_cli_prints() -> None:
+    shown = readme_example_output()
+    assert len(shown) >= 6 and shown[-1].startswith("Found ")
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", "check", "examples/", "--no-cache"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    printed = set(done.stdout.splitlines())
+    assert [line for line in shown if line not in printed] == []
+
+
+def readme_commands() -> tuple[str, str]:
+    """The README's set-up and test commands: the first lines of its first ```sh block, comments cut."""
+    block = re.search(r"^```sh\n(.*?)^```", README, re.M | re.S)
+    assert block is not None
+    lines = [line.split("#")[0].strip() for line in block[1].splitlines()]
+    setup = lines[0]
+    test = next(line for line in lines if "pytest" in line)
+    return setup, test
+
+
+def test_ci_starts_with_the_readme_commands() -> None:
+    setup, test = readme_commands()
+    assert setup == "python3 -m venv .venv && .venv/bin/pip install -e '.[test]'"
+    assert test == ".venv/bin/pytest"
+    preamble = {"set -euo pipefail", 'cd "$(dirname "$0")/.."'}
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    commands = [line.strip() for line in script if line.strip() and not line.lstrip().startswith("#")]
+    commands = [line for line in commands if line not in preamble]
+    assert commands[:2] == [setup, test]
