@@ -12,8 +12,9 @@ import pytest
 
 from auditor import config as config_module
 from auditor.config import _TOP_KEYS as TOP_KEYS
-from auditor.config import ConfigError, load_config
-from auditor.registry import default_registry
+from auditor.config import Config, ConfigError, load_config
+from auditor.engine import Auditor
+from auditor.registry import Check, Registry, default_registry
 from auditor.reporters import FORMATS
 
 if sys.version_info >= (3, 11):
@@ -172,3 +173,40 @@ def test_ci_starts_with_the_readme_commands() -> None:
     commands = [line.strip() for line in script if line.strip() and not line.lstrip().startswith("#")]
     commands = [line for line in commands if line not in preamble]
     assert commands[:2] == [setup, test]
+
+
+# --- The plugin of docs/writing-a-check.md works as the guide says ---
+
+
+def guide_check() -> Check:
+    guide = (ROOT / "docs" / "writing-a-check.md").read_text(encoding="utf-8")
+    code = re.search(r"^```python\n(.*?)^```", guide, re.M | re.S)
+    assert code is not None
+    namespace: dict[str, object] = {"__name__": "auditor_clickhere"}
+    exec(compile(code[1], "docs/writing-a-check.md", "exec"), namespace)
+    check = namespace["CHECK"]
+    assert isinstance(check, Check)
+    return check
+
+
+def test_the_guides_check_reports_vague_links_and_passes_plain_ones() -> None:
+    registry = Registry([guide_check()])
+    config = Config(selected=frozenset(registry.rules))
+    auditor = Auditor(registry, config, site=False)
+    bad = "# Install\n\nTo install it, [click here](https://example.com/install).\n"
+    good = "# Install\n\nRead the [installation guide](https://example.com/install).\n"
+    found = [(f.rule, f.line, f.severity.value) for f in auditor.audit_text("bad.md", bad, "markdown").findings]
+    assert found == [("CH101", 3, "warning")]
+    assert auditor.audit_text("good.md", good, "markdown").findings == []
+    registered = registry.find("CH101")
+    assert registered is not None and "**What it catches**" in registered.explanation()
+
+
+def test_the_guides_rule_takes_its_option_from_the_config(tmp_path: Path) -> None:
+    registry = Registry([guide_check()])
+    path = tmp_path / "auditor.toml"
+    path.write_text("[rules.vague-link-text]\nmax-per-page = 1\n", encoding="utf-8")
+    config = load_config(registry, config_file=path)
+    page = "# Install\n\n[Click here](https://example.com/install) to install.\n"
+    findings = Auditor(registry, config, site=False).audit_text("page.md", page, "markdown").findings
+    assert [(f.rule, f.severity.value) for f in findings] == [("CH101", "error")]
