@@ -210,3 +210,31 @@ def test_the_guides_rule_takes_its_option_from_the_config(tmp_path: Path) -> Non
     page = "# Install\n\n[Click here](https://example.com/install) to install.\n"
     findings = Auditor(registry, config, site=False).audit_text("page.md", page, "markdown").findings
     assert [(f.rule, f.severity.value) for f in findings] == [("CH101", "error")]
+
+
+# --- Links between the README and docs/ lead somewhere ---
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as dashes."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(page: Path) -> set[str]:
+    text = re.sub(r"^```.*?^```", "", page.read_text(encoding="utf-8"), flags=re.M | re.S)
+    return {slug(h) for h in re.findall(r"^#+ (.+)$", text, re.M)}
+
+
+def test_every_link_between_the_pages_resolves() -> None:
+    broken = []
+    for page in [ROOT / "README.md", *DOCS]:
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            if re.match(r"[a-z]+:", target):
+                continue
+            name, _, anchor = target.partition("#")
+            linked = (page.parent / name).resolve() if name else page
+            if not linked.exists() or (anchor and anchor not in anchors(linked)):
+                broken.append(f"{page.name}: {target}")
+    assert broken == []
