@@ -1,6 +1,6 @@
 """auditor: lint the content of static sites for the traits of SEO spam and promo pages.
 
-The Python API (see the README):
+The Python API (see docs/api.md):
 
     auditor.audit_paths(paths, config=None, ...) -> Report
     auditor.audit_text(text, filename="page.md", config=None) -> list[Finding]

@@ -29,7 +29,7 @@ mistake is a ConfigError naming the key, which the CLI turns into exit 2.
 
     [tool.auditor.rules.term-density]   # a rule by code or name: severity and options
     severity = "warning"
-    max-share = 0.05
+    limit = 0.05                     # options: `auditor explain term-density`
 """
 
 from __future__ import annotations

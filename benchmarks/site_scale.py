@@ -1,9 +1,10 @@
 """How the site phase grows with the number of pages.
 
-    python benchmarks/site_scale.py [--sizes 1000,10000,100000] [--jobs 2] [--sites ../shared/sites]
+    python benchmarks/site_scale.py --sites FOLDER [--sizes 1000,10000,100000] [--jobs 2]
 
-For each size it audits that many pages, the same mix at every size: real
-pages of `../shared/sites` (an evenly spaced sample, as large a share of the
+Point `--sites` at a folder of real sites (one sub-folder per site, Markdown or
+HTML pages). For each size it audits that many pages, the same mix at every size: real
+pages of that folder (an evenly spaced sample, as large a share of the
 size as all of them are of the largest size) and synthetic pages generated
 here (template farms with a shared store link, honest pages with their own
 prose). It prints the wall time of the site phase (untraced) and its peak
@@ -113,9 +114,14 @@ def page_phase(real: list[str], synthetic: int, jobs: int) -> list[FileResult]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--sites", default=str(Path(__file__).parents[2] / "shared" / "sites"))
+    parser.add_argument(
+        "--sites",
+        required=True,
+        metavar="FOLDER",
+        help="a folder of real sites, one sub-folder per site; its pages are mixed with synthetic ones",
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000", help="numbers of pages, comma-separated")
     args = parser.parse_args()
 
     real = (

@@ -1,8 +1,9 @@
 """Throughput of `auditor check` against the floor: what reading, parsing and segmenting cost anyway.
 
-    python benchmarks/throughput.py [FOLDER ...] [--repeat N] [--jobs N] [--markdown]
+    python benchmarks/throughput.py FOLDER [FOLDER ...] [--repeat N] [--jobs N] [--markdown]
 
-For each folder (default: ../shared/corpus/dev and ../shared/sites) it measures, in one run:
+Point it at folders of Markdown/HTML pages: a labeled corpus, a checkout of real
+sites, or `examples/` for a quick try. For each folder it measures, in one run:
 
   (a) the floor: the same files read and decoded, parsed with markdown-it-py (Markdown; the
       auditor's parser settings) or beautifulsoup4 with html.parser (HTML), and their text
@@ -35,9 +36,6 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DEFAULT_FOLDERS = [SHARED / "corpus" / "dev", SHARED / "sites"]
 
 # The floor, run in a process of its own so that its memory is its own.
 FLOOR = r"""
@@ -257,10 +255,15 @@ def render(folder: str, files: int, size: int, rows: list[tuple[str, Timing | No
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folders", nargs="*", default=[str(f) for f in DEFAULT_FOLDERS])
+    parser.add_argument(
+        "folders",
+        nargs="+",
+        metavar="FOLDER",
+        help="folders of Markdown/HTML pages to audit (a corpus, a site checkout, or examples/)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for the README)")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for docs/performance.md)")
     args = parser.parse_args()
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}\n")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("distributed")
-pytest.importorskip("warcio")
+pytest.importorskip("distributed", reason="the Dask engine needs the dask extra: pip install -e '.[test,dask]'")
+pytest.importorskip("warcio", reason="WARC input needs the warc or dask extra: pip install -e '.[test,dask]'")
 
 import auditor
 from auditor.report import Report

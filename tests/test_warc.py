@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("warcio")
+pytest.importorskip("warcio", reason="WARC input needs the warc or dask extra: pip install -e '.[test,dask]'")
 
 from auditor import warc
 

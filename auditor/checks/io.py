@@ -166,7 +166,7 @@ class InternalError(Rule):
     Report it to the check's authors with the page; raise `check-timeout` if the page is just big.
 
     **Silence it**
-    `ignore = ["IO006"]`, or the failing check: `ignore = ["its-check-name"]`.
+    `ignore = ["IO006"]`, or the failing check by name, e.g. `ignore = ["promo-links"]`.
     """
 
     code = "IO006"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,19 +26,49 @@ except ImportError:  # pragma: no cover - Python 3.10
 import auditor
 from auditor.matching import PhraseMatcher
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 PACKAGE = Path(auditor.__file__).parent
 # Characters every pattern is also tried with: separators, markup and scripts page text is full of.
 COMMON = " \n\t.,:;/-_@#%&?!'\"()[]{}<>*|=+~`\\aA0中。，、：！？…·"
 ALPHABET_LIMIT = 64
 
 
+def optional_modules() -> frozenset[str]:
+    """Top-level modules of the optional extras in pyproject.toml (not `test`): `dask[distributed]` gives both."""
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names: set[str] = set()
+    for extra, requirements in project.get("optional-dependencies", {}).items():
+        if extra == "test":
+            continue
+        for requirement in requirements:
+            match = re.match(r"\s*([A-Za-z0-9_.-]+)(?:\[([^\]]*)\])?", requirement)
+            if match:
+                names.add(match[1].replace("-", "_").lower())
+                names.update(n.strip().replace("-", "_").lower() for n in (match[2] or "").split(",") if n.strip())
+    return frozenset(names)
+
+
 def module_patterns() -> dict[str, re.Pattern]:
-    """Every compiled pattern held at module level in the auditor package, by `module.NAME`."""
+    """Every compiled pattern held at module level in the auditor package, by `module.NAME`.
+
+    A module whose optional dependency is not installed (`auditor.dask_engine` without the `dask`
+    extra) is skipped; any other import error is raised.
+    """
     found: dict[str, re.Pattern] = {}
+    optional = optional_modules()
     for info in pkgutil.walk_packages(auditor.__path__, "auditor."):
         if info.name.endswith("__main__"):
             continue
-        module = importlib.import_module(info.name)
+        try:
+            module = importlib.import_module(info.name)
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0].lower() in optional:
+                continue
+            raise
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 found[f"{info.name}.{name}"] = value

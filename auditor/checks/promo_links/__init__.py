@@ -90,7 +90,8 @@ class MessagingContact(Rule):
 
     **Silence it**
     `<!-- auditor-disable-next-line PL401 -->` above the line, or `ignore = ["PL401"]` in the
-    config; put an account you own in `allow_terms`.
+    config; put an account you own in
+    `allow-terms` (`allow-terms = ["@your_account"]`).
     """
 
     code = "PL401"

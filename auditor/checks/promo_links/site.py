@@ -181,7 +181,7 @@ class PromoAcrossSite(SiteRule):
     **Silence it**
     `<!-- auditor-disable-next-line PL408 -->` above the link on a page,
     `ignore = ["PL408"]` in the config, or put a destination you own in
-    `allow_terms`.
+    `allow-terms` (`allow-terms = ["shop.example.com"]`).
     """
 
     code = "PL408"

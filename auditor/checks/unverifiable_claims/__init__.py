@@ -108,8 +108,8 @@ class SuperlativeClaim(_ClaimRule):
     warning. The options are shared by UC301–UC304 and grade the page as a whole.
 
     **Silence it**
-    `<!-- auditor-disable-next-line UC301 -->` above the line, a term in the
-    config's allowed terms (`allow = ["首选"]`), or `ignore = ["UC301"]`.
+    `<!-- auditor-disable-next-line UC301 -->` above the line, the term in the
+    config's allowed terms (`allow-terms = ["首选"]`), or `ignore = ["UC301"]`.
     """
 
     code = "UC301"
