@@ -388,7 +388,9 @@ class OffTopicAnchor(Rule):
                 continue
             shop = found.shop_host or found.shop_path
             score = found.shop_host + found.shop_path + found.unrelated
-            if not shop or anchors.mentioned_elsewhere(page, link, found.registered, anchors.page_prose(page)):
+            if not shop or anchors.names_the_subject(page, link):
+                continue  # the text names the product the page is about
+            if anchors.mentioned_elsewhere(page, link, found.registered, anchors.page_prose(page)):
                 continue
             signs = [
                 s
@@ -422,8 +424,10 @@ class RedirectWrapper(Rule):
 
     **What it catches**
     Links whose query forwards to another address (`target=`, `url=`, `goto=` … holding a
-    full URL). A warning alone; an error when the page also posts contacts, affiliate codes
-    or shortened links (including inside the wrapped addresses).
+    full URL). Alone, one warning for the page (at its first wrapped link, with the count:
+    curated lists send every entry through a click counter); an error at each wrapped
+    destination when the page also posts contacts, affiliate codes or shortened links
+    (including inside the wrapped addresses).
 
     **Why it matters**
     Wrappers hide the real destination from readers and link checkers, count clicks, and
@@ -451,6 +455,19 @@ class RedirectWrapper(Rule):
         strong = bool(found.others(WRAPPER))
         wrappers = found.of(WRAPPER)
         total = Counter(i.family for i in wrappers)[WRAPPER]
+        if not strong and wrappers:
+            # Alone, wrappers are a site's click counter (a curated list sends every entry through
+            # one): one warning for the page, at its first wrapped link, with the count.
+            targets = len({i.key for i in wrappers})
+            first = next((i for i in wrappers if i.where == "body"), wrappers[0])
+            yield _hit(
+                first,
+                f"{total} links forwarded through a redirect page ({targets} destinations, first "
+                f"{first.key}); link the destinations directly",
+                first.evidence,
+                Severity.WARNING,
+            )
+            return
         for item, group in _firsts(wrappers):
             yield _hit(
                 item,

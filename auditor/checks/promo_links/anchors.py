@@ -44,9 +44,23 @@ def anchor_words(link: Link) -> list[str]:
 
 
 def is_ordinary_phrase(link: Link) -> bool:
-    """Two words or more, not all capitalised: a phrase of the prose, not a name or a label."""
+    """Two words or more, not all capitalised: a phrase of the prose, not a name or a label.
+    A word with a capital anywhere ("yGraph", "iTerm", "macOS") is written as a name."""
     words = [w for w in link.text.split() if w[:1].isalpha()]
-    return len(_LATIN_WORD.findall(link.text.lower())) >= 2 and not all(w[:1].isupper() for w in words)
+    return len(_LATIN_WORD.findall(link.text.lower())) >= 2 and not all(_NAME_CAPITAL.search(w) for w in words)
+
+
+_NAME_CAPITAL = re.compile(r"[A-Z]")
+
+
+def names_the_subject(page: Page, link: Link) -> bool:
+    """Every word of the link text is in the page's title: the link names what the page is about
+    ("Raycast" on a page titled "Raycast tips"), as a page links the product it reviews."""
+    if not page.title:
+        return False
+    words = anchor_words(link)
+    title = set(_LATIN_WORD.findall(page.title.lower()))
+    return bool(words) and all(w in title for w in words)
 
 
 def page_words(page: Page) -> frozenset[str]:

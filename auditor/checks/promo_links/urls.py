@@ -124,7 +124,7 @@ def messaging_contact(url: Url) -> tuple[str, str] | None:
     """(kind, account) when the link opens a chat: ("telegram", "esim1088") for t.me/s/esim1088."""
     path = url.parts.path.lower()
     for kind, host, prefix in _messaging():
-        if url.host == host and path.startswith(prefix):
+        if url.host == host and (path == prefix or path.startswith(prefix + "/") or not prefix):
             rest = [s for s in url.parts.path[len(prefix) :].split("/") if s]
             if rest and rest[0].lower() == "s" and kind == "telegram":  # t.me/s/NAME: channel preview
                 rest = rest[1:]
@@ -135,12 +135,21 @@ def messaging_contact(url: Url) -> tuple[str, str] | None:
 
 @lru_cache(maxsize=4096)
 def is_shortener(url: Url) -> bool:
-    return url.host in _shorteners() or registered_domain(url.host) in _shorteners()
+    """The host is a listed shortener: exactly, or under a "*.host" entry (its subdomains)."""
+    exact, wildcard = _shorteners()
+    if url.host in exact:
+        return True
+    labels = url.host.split(".")
+    return any(".".join(labels[i:]) in wildcard for i in range(1, len(labels) - 1))
 
 
 @cache
-def _shorteners() -> frozenset[str]:
-    return frozenset(data("shorteners"))
+def _shorteners() -> tuple[frozenset[str], frozenset[str]]:
+    """(exact hosts, domains whose every subdomain is a shortener: the "*.x" entries)."""
+    entries = [e.lower() for e in data("shorteners")]
+    return frozenset(e for e in entries if not e.startswith("*.")), frozenset(
+        e[2:] for e in entries if e.startswith("*.")
+    )
 
 
 @cache
