@@ -96,6 +96,7 @@ def test_the_config_modules_example_loads(tmp_path: Path) -> None:
     doc = config_module.__doc__ or ""
     example = textwrap.dedent("\n".join(line for line in doc.splitlines() if line.startswith("    ")))
     assert "[tool.auditor.rules." in example
+    (tmp_path / "auditor-rules").mkdir()  # the example's custom-rules-dir, empty
     load_snippet(example, tmp_path)
 
 
