@@ -145,8 +145,8 @@ def _link_wanted(
     except OSError:
         folder = False
     if folder:
-        return entry.name not in ALWAYS_SKIPPED and not config.excluded(entry.path, own) and not _ignored(
-            own, True, specs
+        return (
+            entry.name not in ALWAYS_SKIPPED and not config.excluded(entry.path, own) and not _ignored(own, True, specs)
         )
     return bool(format_of(entry.name)) and not config.excluded(entry.path, own) and not _ignored(own, False, specs)
 
