@@ -35,10 +35,13 @@ Pruning, at the end of each run (`prune`), must cost a few milliseconds
 however large the cache, so it never lists entries on the common path:
 
 - results of other code can never be read again: every `v<N>` folder of
-  another format and every stamp folder but this run's is deleted whole;
+  another format and every stamp folder but this run's is deleted, for at
+  most `REMOVAL_BUDGET` per run (deletes are slow on some disks), the rest
+  by the next runs;
 - a settings folder's `.used` file is touched by each run that uses it; only
-  the `KEEP_SETTINGS` most recently used are kept, so runs with changing
-  config do not grow the cache without bound;
+  the `KEEP_SETTINGS` most recently used are kept (and none unused for
+  `STALE_DAYS`), so runs with changing config do not grow the cache without
+  bound; one evicted is deleted whole (a run makes at most one);
 - reading an entry touches its mtime when it is over a day old (one `fstat`
   per read, a write at most once a day), so mtime is when a run last read
   or wrote it. Entries not read for `STALE_DAYS` are found by a scan of the
@@ -80,6 +83,7 @@ FOLDER_NAME = ".auditor_cache"
 ENV_VAR = "AUDITOR_CACHE_DIR"
 STALE_DAYS = 30  # an entry no run has read for this long is removed
 KEEP_SETTINGS = 4  # settings folders kept per stamp, the most recently used
+REMOVAL_BUDGET = 0.02  # seconds a run spends at most deleting other stamps' and layouts' folders
 _DAY = 86_400.0
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by auditor; see its README.\n"
 
@@ -195,12 +199,15 @@ class ResultCache:
 
     def _prune(self, now: float) -> None:
         current = self.folder / f"v{FORMAT}"
+        # Deleting a big folder takes a millisecond an entry on some disks: what is left past the
+        # budget is left for the next runs.
+        deadline = time.perf_counter() + REMOVAL_BUDGET
         for other in _listing(self.folder):
             if other.name[:1] == "v" and other.name[1:].isdigit() and other != current and other.is_dir():
-                shutil.rmtree(other, ignore_errors=True)  # another layout's entries
+                _remove_until(other, deadline)  # another layout's entries
         for stamp in _listing(current):
             if stamp.name != self.stamp and stamp.is_dir():
-                shutil.rmtree(stamp, ignore_errors=True)  # another version's or code's entries
+                _remove_until(stamp, deadline)  # another version's or code's entries
         own = current / self.stamp
         if self.entries.is_dir():
             (self.entries / ".used").touch()
@@ -211,6 +218,8 @@ class ResultCache:
         )
         for rank, (used, folder) in enumerate(settings):
             if rank >= KEEP_SETTINGS or used < stale:
+                # Whole, past the budget: a run makes at most one settings folder, so evicting one
+                # costs about what writing it did, and leaving part of it would let the cache grow.
                 shutil.rmtree(folder, ignore_errors=True)
         scanned = own / ".scanned"
         if own.is_dir() and _mtime(scanned, None) < now - _DAY:
@@ -222,6 +231,17 @@ class ResultCache:
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_ready": False}
+
+
+def _remove_until(folder: Path, deadline: float) -> None:
+    """Delete `folder` and what it holds, bottom up, until `deadline` (of `time.perf_counter`)."""
+    for parent, _, files in os.walk(folder, topdown=False):
+        for name in files:
+            if time.perf_counter() > deadline:
+                return
+            _remove(os.path.join(parent, name))
+        with contextlib.suppress(OSError):
+            os.rmdir(parent)
 
 
 def _listing(folder: Path) -> list[Path]:

@@ -47,7 +47,7 @@ def test_the_cache_stays_bounded_over_ten_runs_with_changing_config(project: Pat
         assert result.returncode == 1, result.stderr
         sizes.append(_size(cache))
         assert len(cache_module.entries(cache)) <= KEEP_SETTINGS * PAGES
-    # Without pruning it would hold ten configs' entries; it holds at most KEEP_SETTINGS'.
+    # Without pruning it would hold ten configs' entries; it holds KEEP_SETTINGS'.
     assert len(cache_module.entries(cache)) == KEEP_SETTINGS * PAGES
     assert max(sizes) <= sizes[0] * KEEP_SETTINGS * 1.2
 
