@@ -26,8 +26,31 @@ the page is audited again and the entry written anew. Writes go to a
 temporary file renamed over the entry, so a reader never sees half an entry
 and two runs writing one entry at once leave one whole.
 
-Layout: `<folder>/v<FORMAT>/<key[:2]>/<key>.json`, beside a `CACHEDIR.TAG`
-and a `.gitignore` that keep the folder out of backups and commits.
+Layout: `<folder>/v<FORMAT>/<stamp>/<settings>/<key[:2]>/<key>.json`, beside
+a `CACHEDIR.TAG` and a `.gitignore` that keep the folder out of backups and
+commits. `<stamp>` is the code the results came from (the auditor's version
+and files, the checks, the segmenter, Python); `<settings>` the run's
+effective config (severities, options, terms, whether it looks across pages).
+
+Pruning, at the end of each run (`prune`), must cost a few milliseconds
+however large the cache, so it never lists entries on the common path:
+
+- results of other code can never be read again: every `v<N>` folder of
+  another format and every stamp folder but this run's is deleted, for at
+  most `REMOVAL_BUDGET` per run (deletes are slow on some disks), the rest
+  by the next runs;
+- a settings folder's `.used` file is touched by each run that uses it; only
+  the `KEEP_SETTINGS` most recently used are kept (and none unused for
+  `STALE_DAYS`), so runs with changing config do not grow the cache without
+  bound; one evicted is deleted whole (a run makes at most one);
+- reading an entry touches its mtime when it is over a day old (one `fstat`
+  per read, a write at most once a day), so mtime is when a run last read
+  or wrote it. Entries not read for `STALE_DAYS` are found by a scan of the
+  stamp folder, which runs only when its `.scanned` file is over a day old:
+  a cost spread over a day of runs, not paid by each.
+
+Nothing is deleted in a folder without the `CACHEDIR.TAG` this module
+writes, so a `--cache-dir` pointed at the wrong folder loses nothing.
 """
 
 from __future__ import annotations
@@ -38,8 +61,10 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
+import time
 from array import array
 from collections.abc import Iterable
 from enum import Enum
@@ -54,9 +79,13 @@ from auditor.registry import Registry
 from auditor.sources import PageSource
 from auditor.suppression import Suppressions
 
-FORMAT = 3  # bump when the layout of an entry changes
+FORMAT = 4  # bump when the layout of an entry or of the folder changes
 FOLDER_NAME = ".auditor_cache"
 ENV_VAR = "AUDITOR_CACHE_DIR"
+STALE_DAYS = 30  # an entry no run has read for this long is removed
+KEEP_SETTINGS = 4  # settings folders kept per stamp, the most recently used
+REMOVAL_BUDGET = 0.02  # seconds a run spends at most deleting other stamps' and layouts' folders
+_DAY = 86_400.0
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by auditor; see its README.\n"
 
 
@@ -73,17 +102,20 @@ def cache_folder(config: Config, given: str | os.PathLike[str] | None = None) ->
 class ResultCache:
     """Page results on disk, keyed by everything they depend on. Small and picklable, for workers."""
 
-    def __init__(self, folder: Path, fingerprint: str, config: Config) -> None:
+    def __init__(self, folder: Path, fingerprint: str, config: Config, stamp: str | None = None) -> None:
         self.folder = Path(folder)
-        self.entries = self.folder / f"v{FORMAT}"
+        # `stamp`: the code's part of `fingerprint`, the folder that pruning keeps; None: the fingerprint's.
+        self.stamp = stamp or fingerprint[:16]
+        self.entries = self.folder / f"v{FORMAT}" / self.stamp / fingerprint[:16]
         self.fingerprint = fingerprint
         self.config = config
         self._ready = False
         self._codes: dict[frozenset[str], str] = {}
+        self._touch_before = time.time() - _DAY  # entries last touched before this are touched on read
 
     @classmethod
     def open(cls, folder: Path, registry: Registry, config: Config, site: bool) -> ResultCache:
-        return cls(folder, run_fingerprint(registry, config, site), config)
+        return cls(folder, run_fingerprint(registry, config, site), config, code_fingerprint(registry))
 
     # --- keys ---------------------------------------------------------------------
 
@@ -109,9 +141,12 @@ class ResultCache:
 
     def get(self, key: str, path: str, registry: Registry) -> FileResult | None:
         """The cached result for `key`, reported under `path`; None when there is no usable entry."""
+        entry = self._entry(key)
         try:
-            with open(self._entry(key), "rb") as handle:
+            with open(entry, "rb") as handle:
                 raw = handle.read()
+                if os.fstat(handle.fileno()).st_mtime < self._touch_before:
+                    os.utime(entry)  # read today: not stale for STALE_DAYS more (see `prune`)
         except OSError:
             return None
         try:
@@ -153,8 +188,77 @@ class ResultCache:
                     marker.write_text(text, encoding="utf-8")
         self._ready = True
 
+    # --- pruning ------------------------------------------------------------------
+
+    def prune(self, now: float | None = None) -> None:
+        """Remove what no run will read again (see the module's docstring). Never raises: a cache
+        that cannot be pruned is left as it is."""
+        if not (self.folder / "CACHEDIR.TAG").is_file():
+            return  # not made by this module, or nothing written yet
+        with contextlib.suppress(OSError):
+            self._prune(time.time() if now is None else now)
+
+    def _prune(self, now: float) -> None:
+        current = self.folder / f"v{FORMAT}"
+        # Deleting a big folder takes a millisecond an entry on some disks: what is left past the
+        # budget is left for the next runs.
+        deadline = time.perf_counter() + REMOVAL_BUDGET
+        for other in _listing(self.folder):
+            if other.name[:1] == "v" and other.name[1:].isdigit() and other != current and other.is_dir():
+                _remove_until(other, deadline)  # another layout's entries
+        for stamp in _listing(current):
+            if stamp.name != self.stamp and stamp.is_dir():
+                _remove_until(stamp, deadline)  # another version's or code's entries
+        own = current / self.stamp
+        if self.entries.is_dir():
+            (self.entries / ".used").touch()
+        stale = now - STALE_DAYS * _DAY
+        settings = sorted(
+            ((_mtime(folder / ".used", folder), folder) for folder in _listing(own) if folder.is_dir()),
+            reverse=True,
+        )
+        for rank, (used, folder) in enumerate(settings):
+            if rank >= KEEP_SETTINGS or used < stale:
+                # Whole, past the budget: a run makes at most one settings folder, so evicting one
+                # costs about what writing it did, and leaving part of it would let the cache grow.
+                shutil.rmtree(folder, ignore_errors=True)
+        scanned = own / ".scanned"
+        if own.is_dir() and _mtime(scanned, None) < now - _DAY:
+            for entry in own.glob("*/*/*.json"):
+                with contextlib.suppress(OSError):
+                    if entry.stat().st_mtime < stale:
+                        entry.unlink()
+            scanned.touch()
+
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_ready": False}
+
+
+def _remove_until(folder: Path, deadline: float) -> None:
+    """Delete `folder` and what it holds, bottom up, until `deadline` (of `time.perf_counter`)."""
+    for parent, _, files in os.walk(folder, topdown=False):
+        for name in files:
+            if time.perf_counter() > deadline:
+                return
+            _remove(os.path.join(parent, name))
+        with contextlib.suppress(OSError):
+            os.rmdir(parent)
+
+
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return [Path(entry.path) for entry in os.scandir(folder)]
+    except OSError:
+        return []
+
+
+def _mtime(path: Path, fallback: Path | None) -> float:
+    """When `path` was last modified; `fallback`'s time when it does not exist (0 without a fallback)."""
+    for candidate in (path, fallback):
+        if candidate is not None:
+            with contextlib.suppress(OSError):
+                return candidate.stat().st_mtime
+    return 0.0
 
 
 def _remove(path: str) -> None:
@@ -165,12 +269,17 @@ def _remove(path: str) -> None:
 # --- the run's fingerprint ----------------------------------------------------------
 
 
-def run_fingerprint(registry: Registry, config: Config, site: bool) -> str:
-    """Everything a page's result depends on that is the same for every page of the run."""
+def code_fingerprint(registry: Registry) -> str:
+    """The code's part of the run's fingerprint: what no config can change, the cache's stamp folder."""
+    text = json.dumps(_code_state(registry), ensure_ascii=False, sort_keys=True, default=repr)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _code_state(registry: Registry) -> dict[str, Any]:
     checks = sorted(
         (check.name, check.prefix, check.version, *registry.provider(check.name)) for check in registry.checks
     )
-    state = {
+    return {
         "format": FORMAT,
         "auditor": __version__,
         "code": _code_stamp(),
@@ -179,11 +288,23 @@ def run_fingerprint(registry: Registry, config: Config, site: bool) -> str:
         "byteorder": sys.byteorder,
         "checks": checks,
         "segmenter": _segmenter(),
+    }
+
+
+def run_fingerprint(registry: Registry, config: Config, site: bool) -> str:
+    """Everything a page's result depends on that is the same for every page of the run."""
+    state = {
+        **_code_state(registry),
         "site": site,
         "severities": sorted((code, severity.value) for code, severity in config.severities.items()),
         "options": sorted((code, sorted(options.items())) for code, options in config.options.items()),
         "watch": list(config.watch_terms),
         "allow": list(config.allow_terms),
+        # Keys hold each page's own selection already; these make a run with another selection or
+        # limits use a settings folder of its own, which pruning can drop whole (see `prune`).
+        "selected": sorted(config.selected),
+        "per-file-ignores": [[glob, sorted(codes)] for glob, codes in config.per_file_ignores],
+        "limits": repr(config.limits),
     }
     text = json.dumps(state, ensure_ascii=False, sort_keys=True, default=repr)
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
@@ -432,4 +553,4 @@ class _Rebuilder:
 
 def entries(folder: Path) -> Iterable[Path]:
     """Every entry file of a cache folder (for tests and tools)."""
-    return sorted((Path(folder) / f"v{FORMAT}").glob("*/*.json"))
+    return sorted((Path(folder) / f"v{FORMAT}").glob("*/*/*/*.json"))

@@ -1,4 +1,4 @@
-"""The `auditor` command: check, rules, explain, server.
+"""The `auditor` command: check, rules, explain, server, init, cache clean.
 
 Exit status: 0 when nothing at or above `--fail-on` was found, 1 when
 something was, 2 for a usage or configuration error.
@@ -6,9 +6,11 @@ something was, 2 for a usage or configuration error.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -204,8 +206,12 @@ def check(
             for result in _results(files, settings, run):
                 streamed(result, sys.stdout)
                 fails = fails or any(f.severity.rank >= settings.fail_on.rank for f in result.findings)
+            if run.cache is not None:
+                run.cache.prune()
             raise typer.Exit(1 if fails and not exit_zero else 0)
         report = _audit(files, settings, run, quiet)
+        if run.cache is not None:
+            run.cache.prune()  # at the end of the run, when no worker reads the cache any more
     if write_baseline:
         try:
             recorded = baseline.write(report, write_baseline)
@@ -367,6 +373,49 @@ def init(
     except (InitError, OSError) as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"Wrote a starter config to {written}; `auditor check` reads it.")
+
+
+cache_app = typer.Typer(help="Manage the cache of page results.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clean")
+def cache_clean(
+    cache_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--cache-dir",
+            help=f"The cache to remove (default: ${ENV_VAR}, else .auditor_cache at the project root).",
+        ),
+    ] = None,
+    config: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--config", help="Config file whose project root holds the cache (default: found from .)."),
+    ] = None,
+) -> None:
+    """Remove the cache folder (found as `check` finds it) and say what was removed."""
+    try:
+        settings = load_config(default_registry(), config_file=config, start=Path.cwd())
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    folder = cache_folder(settings, cache_dir)
+    if not folder.exists():
+        typer.echo(f"No cache at {folder}: nothing to remove.")
+        return
+    if not (folder / "CACHEDIR.TAG").is_file():
+        # Only a folder this tool made is removed: --cache-dir may be pointing at the wrong place.
+        raise _fail(f"{folder} has no CACHEDIR.TAG of auditor, so it is not removed; delete it yourself if it is")
+    files, size = 0, 0
+    for entry in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            if entry.is_file():
+                files += 1
+                size += entry.stat().st_size
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        raise _fail(f"cannot remove {folder}: {exc.strerror or exc}") from None
+    typer.echo(f"Removed the cache {folder}: {files:,} file{'s' if files != 1 else ''}, {size:,} bytes.")
 
 
 def main() -> None:

@@ -38,7 +38,7 @@ from typing import Any
 import dask
 from distributed import Client, Future, LocalCluster, wait
 
-from auditor import phases, warc
+from auditor import discovery, phases, warc
 from auditor.engine import FileResult
 from auditor.models import Finding
 from auditor.phases import Settings, SiteRecord
@@ -100,7 +100,7 @@ def _sources(part: Part) -> Iterator[PageSource]:
     kind, what = part
     if kind == "warc":
         return warc.pages(what.path, what.offset, what.count)
-    return (PageSource(path) for path in what)
+    return discovery.sources(what)  # plain files, and links out of the tree (never read)
 
 
 def _page_partition(index: int, part: Part, settings: Settings, steps: int, buckets: int) -> list[Any]:

@@ -61,6 +61,8 @@ class FileResult:
     # In a site run, the severity the page verdict (PV501) is given in `finish`, after the
     # site findings have joined; None when it is not selected or was judged already.
     verdict_due: Severity | None = field(default=None, repr=False)
+    # A symlink out of the audited tree (IO010): not read, and no report may read it either.
+    outside: bool = False
 
 
 # Collector thresholds for a batch of pages (see `batch_collector`).
@@ -116,6 +118,15 @@ class Auditor:
         """The page phase for one page: its bytes (read from its file unless given), decoded, parsed, checked."""
         path = page.path
         fmt = page.fmt or format_of(path) or "markdown"
+        if page.outside:
+            # Neither read nor stat-ed here: the finding names the link, never its target.
+            message = (
+                f"{printable_path(path)} is a symbolic link to something outside the folder being audited, so it "
+                "was not read; name it on the command line to audit it"
+            )
+            result = self._result(path, fmt, [_Note(io.LinkOutsideTree, message)])
+            result.outside = True
+            return result
         data = page.data
         size = len(data) if data is not None else 0
         if data is None:

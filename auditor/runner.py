@@ -106,6 +106,8 @@ def _read(source: PageSource, limit: int) -> tuple[bytes, int] | None:
     why it cannot be read (missing, a folder, a FIFO that would block)."""
     if source.data is not None:
         return source.data, len(source.data)
+    if source.outside:
+        return None  # a link out of the tree is never read, not even for its cache key
     try:
         return read_bytes(source.path, limit)
     except LoadError:
@@ -193,6 +195,8 @@ def _chunk_size(pages: int, jobs: int) -> int:
 def _size(source: PageSource) -> int:
     if source.data is not None:
         return len(source.data)
+    if source.outside:
+        return 0
     try:
         return os.stat(source.path).st_size
     except OSError:

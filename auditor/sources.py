@@ -21,3 +21,5 @@ class PageSource:
     fmt: str | None = None
     # A charset declared outside the bytes (an HTTP Content-Type header); tried first when decoding.
     charset: str | None = None
+    # A symlink that discovery found pointing outside the folder it walked: never read, only reported (IO010).
+    outside: bool = False

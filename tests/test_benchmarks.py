@@ -72,3 +72,10 @@ def test_warc_scale_audits_a_generated_crawl(tmp_path: Path) -> None:
     pytest.importorskip("warcio", reason="the WARC benchmark needs the `dask` (or `warc`) extra")
     out = bench("warc_scale.py", "--pages", "60", "--engines", "local", "--warc", str(tmp_path / "crawl.warc.gz"))
     assert re.search(rf"^local\s+60\s+{NUMBER}\s+{NUMBER}\s+\d+", out, re.M), out
+
+
+def test_cache_prune_times_each_case() -> None:
+    out = bench("cache_prune.py", "--entries", "20", "--repeat", "1")
+    assert "cache of 20 entries" in out
+    for label in ("(a) prune at the end of a run", "(b) daily scan", "(c) first run after an upgrade", "(r) that"):
+        assert re.search(rf"^{re.escape(label)}.*\s{NUMBER} ms", out, re.M), label

@@ -35,7 +35,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("v*/*/*.json"))
+    return sorted(folder.glob("v*/*/*/*/*.json"))
 
 
 def test_the_cache_sits_at_the_project_root_and_a_warm_run_says_the_same(project: Path) -> None:

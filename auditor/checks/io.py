@@ -251,6 +251,34 @@ class InvalidFileName(Rule):
     default_severity = Severity.WARNING
 
 
+class LinkOutsideTree(Rule):
+    """A symbolic link found in a folder points outside it; it was not read.
+
+    **What it catches**
+    A symlink met while walking a folder given on the command line whose
+    target resolves outside that folder: a page link, or a folder link
+    (which is not walked either). The finding names the link only, never its
+    target. A file named explicitly on the command line is read wherever it points.
+
+    **Why it matters**
+    In CI a pull request could add `docs/x.md -> /etc/secret`, and the
+    target's lines would land as evidence in public logs and SARIF.
+
+    **Example**
+    `docs/notes.md -> ../../home/me/notes.md`, audited as `auditor check docs/`.
+
+    **Better**
+    Copy the page into the tree, or name the link on the command line to audit it on purpose.
+
+    **Silence it**
+    Exclude the link in the config: `exclude = ["docs/notes.md"]`, or `ignore = ["IO010"]`.
+    """
+
+    code = "IO010"
+    name = "link-outside-tree"
+    default_severity = Severity.WARNING
+
+
 CHECK = Check(
     name="io",
     prefix="IO",
@@ -264,7 +292,8 @@ CHECK = Check(
         EncodingProblem,
         EmptyFile,
         InvalidFileName,
+        LinkOutsideTree,
     ),
     description="Files the auditor could not read as pages, or read only in part.",
-    version="1",
+    version="2",
 )

@@ -29,16 +29,16 @@ def _lines(path: str) -> tuple[str, ...] | None:
     return tuple(text.split("\n"))
 
 
-def _byte_column(path: str, line: int, column: int) -> int:
-    lines = _lines(path)
+def _byte_column(path: str, line: int, column: int, readable: bool) -> int:
+    lines = _lines(path) if readable else None
     if lines is None or not 1 <= line <= len(lines):
         return column
     return len(lines[line - 1][: column - 1].encode("utf-8")) + 1
 
 
-def _diagnostic(f: Finding) -> dict[str, Any]:
-    start = {"line": f.line, "column": _byte_column(f.path, f.line, f.column)}
-    end = {"line": f.end_line, "column": _byte_column(f.path, f.end_line, f.end_column)}
+def _diagnostic(f: Finding, readable: bool) -> dict[str, Any]:
+    start = {"line": f.line, "column": _byte_column(f.path, f.line, f.column, readable)}
+    end = {"line": f.end_line, "column": _byte_column(f.path, f.end_line, f.end_column, readable)}
     message = f"{f.message} (evidence: {f.evidence})" if f.evidence else f.message
     return {
         "message": message,
@@ -51,7 +51,8 @@ def _diagnostic(f: Finding) -> dict[str, Any]:
 
 def render(report: Report, out: TextIO, color: bool = False) -> None:
     try:
-        diagnostics = [_diagnostic(f) for result in report.files for f in result.findings]
+        # A link out of the audited tree (IO010) is not read again here either.
+        diagnostics = [_diagnostic(f, not result.outside) for result in report.files for f in result.findings]
     finally:
         _lines.cache_clear()
     document = {"source": {"name": "auditor"}, "diagnostics": diagnostics}

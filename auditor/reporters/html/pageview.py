@@ -109,6 +109,9 @@ def view_page(result: FileResult, config: Config | None, registry: Registry) -> 
     """Read `result.path` again and build its view; never raises for a page's sake."""
     if any(f.rule == "IO001" for f in result.findings):
         return PageView(note="The file could not be read when it was audited, so its text is not shown.")
+    if result.outside:
+        # A link out of the audited tree (IO010, even with that rule ignored): the report reads no more than the audit.
+        return PageView(note="The file is a link to outside the audited folder, so its text is not shown.")
     try:
         with open(result.path, "rb") as handle:
             data = handle.read()
