@@ -30,6 +30,21 @@ def imported(*args: str, cwd: Path) -> set[str]:
     return set(json.loads(line.removeprefix("IMPORTED ")))
 
 
+REPORTERS = tuple(
+    f"auditor.reporters.{name}"
+    for name in ("html", "sarif", "junit", "gitlab", "rdjson", "json_report", "github", "json_lines", "statistics")
+)
+
+
+def loaded(*args: str, cwd: Path, names: tuple[str, ...]) -> set[str]:
+    """Which of the modules `names` (full dotted names) a command imported."""
+    probe = PROBE.replace('{m.split(".")[0] for m in sys.modules}', "set(sys.modules)")
+    argv = [sys.executable, "-c", probe, json.dumps(list(args)), json.dumps(names)]
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=cwd)
+    line = next((line for line in result.stderr.splitlines() if line.startswith("IMPORTED ")), result.stderr)
+    return set(json.loads(line.removeprefix("IMPORTED ")))
+
+
 def test_version_imports_nothing_heavy(tmp_path: Path) -> None:
     assert imported("--version", cwd=tmp_path) == set()
 
@@ -58,3 +73,16 @@ def test_a_cached_page_needs_no_parser(tmp_path: Path) -> None:
     (tmp_path / "page.md").write_text("# 发布说明\n\n这个版本修复了配置加载的两个问题。\n", encoding="utf-8")
     imported("check", "page.md", cwd=tmp_path)
     assert not imported("check", "page.md", cwd=tmp_path) & {"jieba", "jieba_fast", "markdown_it", "bs4"}
+
+
+def test_a_one_page_run_imports_neither_pydantic_nor_unused_reporters(tmp_path: Path) -> None:
+    # typer 0.29 imports pydantic for every parameter it builds (about 0.1 s): pyproject pins below it.
+    (tmp_path / "page.md").write_text("# Release notes\n\nThis release fixes two bugs.\n", encoding="utf-8")
+    assert "pydantic" not in imported("check", "page.md", "--no-cache", cwd=tmp_path)
+    assert loaded("check", "page.md", "--no-cache", cwd=tmp_path, names=REPORTERS) == set()
+
+
+def test_a_run_imports_the_one_reporter_it_writes_with(tmp_path: Path) -> None:
+    (tmp_path / "page.md").write_text("# Release notes\n\nThis release fixes two bugs.\n", encoding="utf-8")
+    sarif = loaded("check", "page.md", "--no-cache", "--format", "sarif", cwd=tmp_path, names=REPORTERS)
+    assert sarif == {"auditor.reporters.sarif"}
