@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import Any
 
-from auditor import suppression
-from auditor.checks import io, page_verdict
+from auditor import diagnostics, suppression, verdict
 from auditor.config import Config
 from auditor.guard import TimeLimitExceeded, time_limit
 from auditor.loading import LoadError, cut_bytes, decode_text, printable_path, read_bytes
 from auditor.models import Finding, Page, Severity
 from auditor.parsing import format_of, parse_page
-from auditor.registry import Check, Context, Hit, RegisteredRule, Registry, Rule, SiteRule
+from auditor.registry import Check, Context, Hit, RegisteredRule, Registry, Rule, SiteRule, engine_checks
 from auditor.sources import PageSource
 
 # A record of the site phase: (rule code, group key, value).
@@ -101,9 +100,9 @@ class Auditor:
         self.site = site
         self._checks: list[tuple[Check, list[RegisteredRule]]] = []
         # The io and page-verdict rules are the engine's own: they read files and findings, not pages.
-        engine_checks = (io.CHECK.name, page_verdict.CHECK.name)
+        own = engine_checks()
         for registered in registry:
-            if registered.check.name in engine_checks or (issubclass(registered.rule, SiteRule) and not site):
+            if registered.check in own or (issubclass(registered.rule, SiteRule) and not site):
                 continue
             if not self._checks or self._checks[-1][0] is not registered.check:
                 self._checks.append((registered.check, []))
@@ -124,7 +123,7 @@ class Auditor:
                 f"{printable_path(path)} is a symbolic link to something outside the folder being audited, so it "
                 "was not read; name it on the command line to audit it"
             )
-            result = self._result(path, fmt, [_Note(io.LinkOutsideTree, message)])
+            result = self._result(path, fmt, [_Note(diagnostics.LinkOutsideTree, message)])
             result.outside = True
             return result
         data = page.data
@@ -145,13 +144,14 @@ class Auditor:
     def _audit_bytes(self, path: str, data: bytes, size: int, fmt: str, charset: str | None) -> FileResult:
         notes: list[_Note] = []
         if not data:
-            return self._result(path, fmt, [_Note(io.EmptyFile, "the file is empty (0 bytes): nothing to audit")])
+            empty = _Note(diagnostics.EmptyFile, "the file is empty (0 bytes): nothing to audit")
+            return self._result(path, fmt, [empty])
         limit = self.limits.max_file_size
         if limit and len(data) > limit:
             data = cut_bytes(data, limit)
             notes.append(
                 _Note(
-                    io.FileTooLarge,
+                    diagnostics.FileTooLarge,
                     f"the file is {size:,} bytes, over max-file-size ({limit:,}); only its first {len(data):,} "
                     "bytes were audited",
                 )
@@ -161,7 +161,7 @@ class Auditor:
         except LoadError as exc:
             return self._unreadable(path, fmt, str(exc))
         if decoded.problem:
-            notes.append(_Note(io.EncodingProblem, f"the file {decoded.problem}", decoded.problem_line))
+            notes.append(_Note(diagnostics.EncodingProblem, f"the file {decoded.problem}", decoded.problem_line))
         return self._audit(path, decoded.text, fmt, notes)
 
     def audit_text(self, path: str, source: str, fmt: str) -> FileResult:
@@ -170,7 +170,7 @@ class Auditor:
     def _audit(self, path: str, source: str, fmt: str, notes: list[_Note]) -> FileResult:
         shown = printable_path(path)
         if shown != path:
-            notes.append(_Note(io.InvalidFileName, _BAD_NAME))
+            notes.append(_Note(diagnostics.InvalidFileName, _BAD_NAME))
         selected = self.config.rules_for(path)
         try:
             # Parsers have their own slow cases (markdown-it on a page of unclosed "[x]("):
@@ -179,23 +179,24 @@ class Auditor:
                 page, front = parse_page(shown, source, fmt, self.limits.max_depth)
         except Exception as exc:  # a parser bug or a resource limit must not stop the run
             failure = f"the {fmt} parser failed: {_describe(exc)}; the page was not audited"
-            notes.append(_Note(io.InternalError, failure))
+            notes.append(_Note(diagnostics.InternalError, failure))
             return self._result(path, fmt, notes)
         except TimeLimitExceeded:
             limit = self.limits.check_timeout
             failure = f"the {fmt} parser ran past check-timeout ({limit:g} s) and was stopped; the page was not audited"
-            notes.append(_Note(io.InternalError, failure))
+            notes.append(_Note(diagnostics.InternalError, failure))
             return self._result(path, fmt, notes)
         if front.error:
-            notes.append(_Note(io.InvalidFrontMatter, front.error))
-        notes.extend(_Note(io.NestingTooDeep, f"the page {cut}") for cut in page.cut)
+            notes.append(_Note(diagnostics.InvalidFrontMatter, front.error))
+        notes.extend(_Note(diagnostics.NestingTooDeep, f"the page {cut}") for cut in page.cut)
         try:
             # The shared text analysis (words of every block; jieba's dictionary, loaded on first
             # use, in a second or two) is done before the checks, outside their time limits.
             for block in page.prose:
                 _ = block.words
         except Exception as exc:  # a bug in it must not stop the run
-            notes.append(_Note(io.InternalError, f"text analysis failed: {_describe(exc)}; the page was not audited"))
+            failure = f"text analysis failed: {_describe(exc)}; the page was not audited"
+            notes.append(_Note(diagnostics.InternalError, failure))
             return self._result(path, fmt, notes)
         findings = self._findings(path, notes, selected)
         result = FileResult(shown, fmt, page.language, digest=text_digest(source))
@@ -205,8 +206,8 @@ class Auditor:
                 findings.extend(self._run_check(check, chosen, page, result, selected))
         hidden = suppression.parse(source, page.front_matter, self.registry.resolve)
         result.findings = self._within_limit(sorted(hidden.apply(findings), key=Finding.sort_key), path, selected)
-        if page_verdict.CODE in selected:
-            severity = self.config.severities.get(page_verdict.CODE) or page_verdict.ReadsAsPromotion.default_severity
+        if verdict.CODE in selected:
+            severity = self.config.severities.get(verdict.CODE) or verdict.ReadsAsPromotion.default_severity
             if self.site:
                 # Judged in `finish`, once the site rules have added their evidence.
                 result.verdict_due = severity
@@ -248,7 +249,7 @@ class Auditor:
         if failures:
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
             message = f"check '{check.name}' failed on this page: {failures[0]}{more}; its findings here are missing"
-            findings.extend(self._findings(page.path, [_Note(io.InternalError, message)], selected))
+            findings.extend(self._findings(page.path, [_Note(diagnostics.InternalError, message)], selected))
         return findings
 
     def _within_limit(self, findings: list[Finding], path: str, selected: frozenset[str]) -> list[Finding]:
@@ -259,9 +260,9 @@ class Auditor:
         limit = self.limits.max_findings_per_file
         if not limit or len(findings) <= limit:
             return findings
-        own = [f for f in findings if f.check == io.CHECK.name]
+        own = [f for f in findings if f.check == diagnostics.CHECK.name]
         ranked = sorted(
-            (f for f in findings if f.check != io.CHECK.name), key=lambda f: (-f.severity.rank, *f.sort_key())
+            (f for f in findings if f.check != diagnostics.CHECK.name), key=lambda f: (-f.severity.rank, *f.sort_key())
         )
         kept, cut = own + ranked[:limit], ranked[limit:]
         counts = ", ".join(f"{code} ×{n:,}" for code, n in sorted(Counter(f.rule for f in cut).items()))
@@ -269,7 +270,8 @@ class Auditor:
             f"{len(cut):,} more findings were not listed (max-findings-per-file is {limit}; the most severe "
             f"are listed): {counts}"
         )
-        return sorted(kept + self._findings(path, [_Note(io.FindingsCut, message)], selected), key=Finding.sort_key)
+        cut = self._findings(path, [_Note(diagnostics.FindingsCut, message)], selected)
+        return sorted(kept + cut, key=Finding.sort_key)
 
     def audit_site(self, results: list[FileResult]) -> None:
         """The site phase in this process: the site rules' chain of group-bys over all pages.
@@ -328,7 +330,8 @@ class Auditor:
             f"check '{registered.check.name}' failed across the site: {code} ({registered.name}) "
             f"raised {reason}; its findings for every page are missing"
         )
-        found[first].extend(self._findings(first, [_Note(io.InternalError, message)], self.config.rules_for(first)))
+        note = _Note(diagnostics.InternalError, message)
+        found[first].extend(self._findings(first, [note], self.config.rules_for(first)))
 
     @property
     def site_steps(self) -> int:
@@ -425,17 +428,17 @@ class Auditor:
         """The result of a page that was not audited, holding only its io findings."""
         shown = printable_path(path)
         if shown != path:
-            notes.append(_Note(io.InvalidFileName, _BAD_NAME))
+            notes.append(_Note(diagnostics.InvalidFileName, _BAD_NAME))
         return FileResult(shown, fmt, "und", self._findings(path, notes, self.config.rules_for(path)))
 
     def _unreadable(self, path: str, fmt: str, reason: str) -> FileResult:
         message = f"{printable_path(path)} {reason}; it was not audited"
-        return self._result(path, fmt, [_Note(io.UnreadableFile, message)])
+        return self._result(path, fmt, [_Note(diagnostics.UnreadableFile, message)])
 
 
 def _add_verdict(result: FileResult, severity: Severity, hidden: suppression.Suppressions | None) -> None:
     """The page's PV501 finding, when its findings reach the threshold and no disable comment hides it."""
-    judged = page_verdict.verdict(result.findings, result.path, severity)
+    judged = verdict.verdict(result.findings, result.path, severity)
     if judged is not None and (hidden is None or not hidden.hides(judged)):
         result.findings.append(judged)
         result.findings.sort(key=Finding.sort_key)

@@ -30,6 +30,7 @@ from importlib.metadata import PackageNotFoundError, entry_points, metadata
 from pathlib import Path
 from typing import Any, ClassVar
 
+from auditor import __version__
 from auditor.models import Page, Severity
 
 ENTRY_POINT_GROUP = "auditor.checks"
@@ -151,11 +152,22 @@ class RegisteredRule:
         return "\n\n".join(parts)
 
 
+def engine_checks() -> tuple[Check, ...]:
+    """The engine's own rules: io diagnostics and the page verdict, which read files and findings, not pages."""
+    # Imported here: those modules define their rules with this module's Check and Rule.
+    from auditor import diagnostics, verdict
+
+    return (diagnostics.CHECK, verdict.CHECK)
+
+
 class Registry:
+    """The checks of a run, with the engine's own always first: no registry lacks them."""
+
     def __init__(self, checks: Iterable[Check], providers: Mapping[str, tuple[str, str]] | None = None) -> None:
-        self.checks = tuple(checks)
+        own = engine_checks()
+        self.checks = (*own, *(check for check in checks if check not in own))
         # check name -> (distribution, version) of the package whose entry point provided it
-        self.providers = dict(providers or {})
+        self.providers = {check.name: ("auditor", __version__) for check in own} | dict(providers or {})
         self.rules: dict[str, RegisteredRule] = {}
         self._names: dict[str, str] = {}
         for check in self.checks:
@@ -246,7 +258,7 @@ def validate(checks: Iterable[tuple[str, Check]]) -> None:
 
 @cache
 def default_registry() -> Registry:
-    """Every check installed under the `auditor.checks` entry-point group.
+    """The engine's own rules and every check installed under the `auditor.checks` entry-point group.
 
     A plugin that fails to load is reported on standard error and skipped,
     so one broken package does not stop the audit.
@@ -268,5 +280,5 @@ def default_registry() -> Registry:
         if dist is not None:
             providers[loaded.name] = (str(dist.name), str(dist.version))
         sources.append((f"entry point {entry.name!r} of {dist.name if dist else 'an unknown package'}", loaded))
-    validate(sources)
+    validate([*(("the auditor engine", check) for check in engine_checks()), *sources])
     return Registry(checks, providers)

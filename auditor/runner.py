@@ -24,7 +24,7 @@ import os
 from collections.abc import Iterator, Sequence
 
 from auditor.cache import ResultCache
-from auditor.checks.io import InternalError
+from auditor.diagnostics import InternalError
 from auditor.engine import BATCH_THRESHOLDS, Auditor, FileResult, batch_collector
 from auditor.kinds import registry_for
 from auditor.loading import LoadError, read_bytes

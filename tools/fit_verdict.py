@@ -20,7 +20,7 @@ threshold is the lowest score at which the training ham stays under
 Held out: each source in turn is left out, the weights and threshold are fitted
 on the rest, and the held-out pages are judged; those figures, per source and
 macro, are what to trust. `--write` then fits on everything and writes
-auditor/checks/page_verdict/data/weights.toml, scaled to a threshold of 5.
+auditor/verdict/data/weights.toml, scaled to a threshold of 5.
 `--features FILE` keeps the audited findings, and `--reuse` reads them back
 instead of auditing again (for trying fitter settings).
 """
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WEIGHTS = REPO / "auditor" / "checks" / "page_verdict" / "data" / "weights.toml"
+WEIGHTS = REPO / "auditor" / "verdict" / "data" / "weights.toml"
 VERDICT = "PV501"
 # What the written scores are scaled to, so that weights read like SpamAssassin's.
 THRESHOLD = 5.0

@@ -1,8 +1,9 @@
-"""The io check: files the auditor could not read as pages, or read only in part.
+"""The engine's io diagnostics: files the auditor could not read as pages, or read only in part.
 
-Its rules are reported by the engine itself, not by looking at a Page, since
-there is no Page when a file cannot be read; they are registered like any
-other check so they can be selected, ignored, explained and re-graded. Each
+The engine reports these itself, not a check looking at a Page: there is no
+Page when a file cannot be read. They are in every registry (see
+`Registry`), so they can be selected, ignored, explained and re-graded like
+any rule, and no registry can lack them and report a missing file as clean. Each
 bad file gets one finding saying what was wrong and what was audited anyway.
 """
 
