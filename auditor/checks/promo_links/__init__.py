@@ -282,7 +282,8 @@ class AffiliateLink(Rule):
         )
         for item, group in _firsts(found.of(AFFILIATE)):
             what = "promo code in the text" if item.kind == "text" else "referral code in a link"
-            why = f" ({len(counts)} codes on the page{_also(found, AFFILIATE)})" if strong else ""
+            codes = "1 code" if len(counts) == 1 else f"{len(counts)} codes"
+            why = f" ({codes} on the page{_also(found, AFFILIATE)})" if strong else ""
             yield _hit(
                 item,
                 f"{what}, {_times(len(group))}{why}; link the plain page or mark the link as paid",

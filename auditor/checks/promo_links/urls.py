@@ -19,7 +19,9 @@ PACKAGE = "auditor.checks.promo_links"
 # A link written without a scheme but with a host ("www.x.com/…", "t.me/x").
 _SCHEMELESS_HOST = re.compile(r"^(?:www\.|[a-z0-9-]+\.(?:me|ly|gg|cn|com|link|io)/)", re.I)
 # A referral code in a path: letters and digits, as sign-up links carry them.
-_CODE_SEGMENT = re.compile(r"^[A-Za-z0-9_-]{4,40}$")
+# A referral code after /join/: four characters or more, or three capitals or digits ("/join/AWD");
+# a short lower-case word there is a page ("/join/us", "/invite/new"), not a code.
+_CODE_SEGMENT = re.compile(r"^(?:[A-Za-z0-9_-]{4,40}|[A-Z0-9]{3})$")
 _HAS_DIGIT = re.compile(r"\d")
 
 
