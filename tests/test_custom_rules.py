@@ -79,6 +79,10 @@ def test_rules_and_explain_show_custom_rules(tmp_path: Path) -> None:
     folder = project(tmp_path, EXISTENCE)
     listing = run("rules", cwd=folder)
     assert any(line.split()[:3] == ["XY101", "no-miracle-words", "custom"] for line in listing.stdout.splitlines())
+    listed = json.loads(run("rules", "--json", cwd=folder).stdout)
+    assert {"code": "XY101", "name": "no-miracle-words", "check": "custom", "severity": "error"}.items() <= next(
+        r for r in listed if r["code"] == "XY101"
+    ).items()
     explained = run("explain", "no-miracle-words", cwd=folder)
     assert explained.returncode == 0
     assert "Our style guide bans these words." in explained.stdout
@@ -202,3 +206,66 @@ def test_a_kinds_own_limits_are_checked(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="needs max, max-share or both"):
         load_config(default_registry(), start=tmp_path)
+
+
+WEIGHED = """
+[[custom-rules]]
+code = "XY105"
+name = "house-brand"
+kind = "existence"
+message = "‘{match}’ named again"
+tokens = ["Zantrex"]
+"""
+
+# Three plain mentions of a brand: no built-in rule objects to them.
+BRAND_PAGE = """# Notes on a kettle
+
+Zantrex makes the kettle I use.
+
+I bought the Zantrex model last spring.
+
+The Zantrex lid sticks a little when hot.
+"""
+
+
+def verdicts(folder: Path, *args: str) -> dict[str, tuple[int, str]]:
+    result = run("check", *args, "--no-cache", "--format", "json", cwd=folder)
+    assert result.returncode in (0, 1), result.stderr
+    files = json.loads(result.stdout)["files"]
+    return {p["path"]: (f["line"], f["message"]) for p in files for f in p["findings"] if f["rule"] == "PV501"}
+
+
+@pytest.mark.parametrize("args", [("page.md",), (".",), (".", "--jobs", "2")], ids=["page", "site", "two-jobs"])
+def test_a_custom_rule_with_a_weight_tips_the_page_verdict(tmp_path: Path, args: tuple[str, ...]) -> None:
+    pages = {"page.md": BRAND_PAGE, "other.md": "# Other\n\nA plain page about tea.\n"}
+    folder = project(tmp_path, WEIGHED + "weight = 2\n", pages)
+    assert [(f["line"], f["rule"]) for f in findings(folder)] == [(3, "XY105"), (5, "XY105"), (7, "XY105")]
+    assert verdicts(folder, *args) == {"page.md": (1, "reads as promotion (score 6.0 ≥ 5.0): XY105 ×3 (6.0)")}
+
+
+def test_a_custom_rule_without_a_weight_does_not_move_the_verdict(tmp_path: Path) -> None:
+    folder = project(tmp_path, WEIGHED, {"page.md": BRAND_PAGE})
+    assert len(findings(folder)) == 3
+    assert verdicts(folder, ".") == {}
+
+
+def test_a_custom_weight_is_counted_up_to_the_verdicts_cap(tmp_path: Path) -> None:
+    # 1.5 a finding: three findings are 4.5, under the threshold of 5; a fourth is over the cap of 3.
+    folder = project(tmp_path, WEIGHED + "weight = 1.5\n", {"page.md": BRAND_PAGE + "\nZantrex again.\n"})
+    assert len(findings(folder)) == 4
+    assert verdicts(folder, ".") == {}
+
+
+@pytest.mark.parametrize("weight", ["-1", "true", '"2"', "nan", "inf"])
+def test_a_bad_weight_is_exit_2_naming_the_rule(tmp_path: Path, weight: str) -> None:
+    folder = project(tmp_path, WEIGHED + f"weight = {weight}\n", {"page.md": BRAND_PAGE})
+    result = run("check", ".", "--no-cache", cwd=folder)
+    assert result.returncode == 2
+    assert "custom-rules[0]: weight" in result.stderr and "must be a number, 0 or more" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_explain_gives_a_custom_rules_weight(tmp_path: Path) -> None:
+    folder = project(tmp_path, WEIGHED + "weight = 2\n", {"page.md": BRAND_PAGE})
+    explained = run("explain", "XY105", cwd=folder)
+    assert "each finding weighs 2 in the page verdict (PV501)" in explained.stdout

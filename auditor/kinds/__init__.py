@@ -9,6 +9,7 @@ A rule definition is a plain table, the same in TOML and YAML:
     message = "‘{match}’ promises too much"
     severity = "warning"               # error | warning | info (default warning)
     description = "Words our style guide bans."   # shown by `auditor explain`
+    weight = 1.5                       # per finding, in the page verdict PV501 (default 0: none)
     tokens = ["miracle", "奇迹"]       # kind-specific keys: see each kind's module
 
 A folder named by `custom-rules-dir` holds more definitions, one YAML (or
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
@@ -37,8 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["CUSTOM_CHECK", "RuleError", "build_check", "build_rule", "registry_for"]
 
 CUSTOM_CHECK = "custom"
-# No `weight` yet: the page verdict (PV501) weighs only the built-in rules, whose weights are fitted.
-COMMON_KEYS = frozenset({"code", "name", "kind", "message", "severity", "description"})
+COMMON_KEYS = frozenset({"code", "name", "kind", "message", "severity", "description", "weight"})
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 # kind -> (its own keys, the function that makes the rule's check method)
@@ -78,6 +79,11 @@ def build_rule(definition: Mapping[str, Any], where: str) -> type[Rule]:
     description = definition.get("description", "")
     if not isinstance(description, str):
         raise RuleError(f"{where}: description must be a string")
+    weight = definition.get("weight")
+    # bool is an int to Python, but `weight = true` is a mistake, not a weight of 1.
+    number = isinstance(weight, (int, float)) and not isinstance(weight, bool)
+    if weight is not None and not (number and math.isfinite(weight) and weight >= 0):
+        raise RuleError(f"{where}: weight {weight!r} must be a number, 0 or more")
     base = make(definition, f"{where} ({code})")
     docs = f"{message}\n\n{description}".rstrip() if description else message
     attributes: dict[str, Any] = {
@@ -86,9 +92,14 @@ def build_rule(definition: Mapping[str, Any], where: str) -> type[Rule]:
         "default_severity": severity,
         "message": message,
         "source": where,
-        "__doc__": f"{docs}\n\nDeclared as data ({kind} rule) in {where}.",
+        "weight": None if weight is None else float(weight),
+        "__doc__": f"{docs}\n\nDeclared as data ({kind} rule) in {where}{_weighed(weight)}.",
     }
     return type(f"Custom{code}", (base,), attributes)
+
+
+def _weighed(weight: float | None) -> str:
+    return "" if weight is None else f"; each finding weighs {weight:g} in the page verdict (PV501)"
 
 
 def build_check(
