@@ -17,7 +17,7 @@ mistake is a ConfigError naming the key, which the CLI turns into exit 2.
     check-timeout = 10.0             # seconds one check may take on one page (IO006)
     custom-rules-dir = "auditor-rules"  # more custom rules, one YAML or TOML file each
 
-    [[tool.auditor.custom-rules]]    # a rule as data; kinds and keys: auditor/kinds/
+    [[tool.auditor.custom-rules]]    # a rule as data; kinds and keys: docs/custom-rules.md
     code = "XX101"
     name = "no-miracle-words"
     kind = "existence"
