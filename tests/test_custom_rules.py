@@ -269,3 +269,84 @@ def test_explain_gives_a_custom_rules_weight(tmp_path: Path) -> None:
     folder = project(tmp_path, WEIGHED + "weight = 2\n", {"page.md": BRAND_PAGE})
     explained = run("explain", "XY105", cwd=folder)
     assert "each finding weighs 2 in the page verdict (PV501)" in explained.stdout
+
+
+def test_word_lists_may_be_files_beside_the_config_or_the_rule_file(tmp_path: Path) -> None:
+    (tmp_path / "words").mkdir()
+    (tmp_path / "words" / "banned.txt").write_text("# Our banned words.\nmiracle cure\n神药\n", encoding="utf-8")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "colds.yml").write_text(
+        "code: XY106\nname: no-colds\nkind: existence\nmessage: '{match}'\ntokens-files: [colds.txt]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "rules" / "colds.txt").write_text("colds\n", encoding="utf-8")
+    config = EXISTENCE.replace(
+        'tokens.en = ["miracle cure"]\ntokens.zh = ["神药"]\n', 'tokens-files = ["words/banned.txt"]\n'
+    )
+    found = findings(project(tmp_path, 'custom-rules-dir = "rules"\n' + config))
+    assert [(f["rule"], f["line"], f["column"]) for f in found] == [("XY101", 3, 3), ("XY106", 3, 20), ("XY101", 8, 3)]
+
+
+@pytest.mark.parametrize(
+    ("lists", "expected"),
+    [
+        ('tokens-files = ["missing.txt"]\n', "tokens-files: cannot read missing.txt"),
+        ('tokens = ["a"]\ntokens-files = ["w.txt"]\n', "give tokens or tokens-files, not both"),
+    ],
+)
+def test_a_word_list_file_that_cannot_be_used_is_exit_2(tmp_path: Path, lists: str, expected: str) -> None:
+    (tmp_path / "w.txt").write_text("a\n", encoding="utf-8")
+    config = '[[custom-rules]]\ncode = "XY107"\nname = "probe"\nkind = "existence"\nmessage = "m"\n' + lists
+    result = run("check", ".", "--no-cache", cwd=project(tmp_path, config))
+    assert result.returncode == 2
+    assert f"custom-rules[0]: {expected}" in result.stderr
+
+
+GROUPED = """
+[[custom-rules]]
+code = "XY110"
+name = "cure-claim"
+kind = "claim"
+group = "health"
+message = "{quoted} unsourced{note}"
+tokens = ["cures colds", "cures"]
+weak = ["cures"]
+grading = { error_claims = 2, error_kinds = 2, error_claims_with_title = 2, error_strong = 2 }
+
+[[custom-rules]]
+code = "XY111"
+name = "safety-claim"
+kind = "claim"
+group = "health"
+message = "{quoted} unsourced{note}"
+tokens = ["perfectly safe", "no side effects"]
+figures = false
+grading = { error_claims = 2, error_kinds = 2, error_claims_with_title = 2, error_strong = 2 }
+"""
+
+
+def test_claim_rules_of_a_group_share_sentences_and_are_graded_together(tmp_path: Path) -> None:
+    page = "# Tea\n\nThis tea cures colds.\n\nIt is perfectly safe, with no side effects.\n"
+    found = findings(project(tmp_path, GROUPED, {"page.md": page}))
+    # ‘cures’ inside ‘cures colds’ counts once; three distinct claims of two rules, two of them strong.
+    note = " (page makes 3 unsupported claims of 2 kinds)"
+    assert [(f["rule"], f["line"], f["column"], f["severity"], f["message"]) for f in found] == [
+        ("XY110", 3, 10, "error", "‘cures colds’ unsourced" + note),
+        ("XY111", 5, 7, "error", "‘perfectly safe’, ‘no side effects’ unsourced" + note),
+    ]
+    # One rule's claims alone stay warnings; a figure backs the rule with figures but not the one without.
+    alone = findings(project(tmp_path, GROUPED, {"page.md": "# Tea\n\nIt cures 40% of colds, perfectly safe.\n"}))
+    assert [(f["rule"], f["severity"], f["message"]) for f in alone] == [
+        ("XY111", "warning", "‘perfectly safe’ unsourced")
+    ]
+
+
+def test_the_built_in_claim_rules_are_declared_as_data() -> None:
+    explained = run("explain", "UC303")
+    assert explained.stdout.startswith("UC303 (guarantee-claim), check unverifiable-claims, default severity warning")
+    assert (
+        "Declared as data (claim rule) in auditor/checks/unverifiable_claims/rules.toml: rules[2]." in explained.stdout
+    )
+    assert (
+        "Defaults: error-claims = 3, error-kinds = 2, error-claims-with-title = 3, error-strong = 2" in explained.stdout
+    )

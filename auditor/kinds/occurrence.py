@@ -24,6 +24,7 @@ from auditor.models import Block, Page
 from auditor.registry import Context, Hit
 
 KEYS = frozenset({"tokens", "max", "max-share"})
+LISTS = frozenset({"tokens"})  # word lists, which may be given as files too
 
 
 class OccurrenceRule(DataRule):
