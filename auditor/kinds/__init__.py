@@ -158,8 +158,9 @@ def build_check(definitions: Sequence[tuple[str, Mapping[str, Any]]], taken: Reg
 
 
 def read_lists(definition: Mapping[str, Any], folder: Traversable, where: str) -> dict[str, Any]:
-    """The definition with each word list given as files (`tokens-files = [...]`, relative to
-    `folder`) read into the list itself, so that the rule travels as plain data."""
+    """The definition with each word list given as files (`tokens-files = [...]`, or one list of
+    files per language, `tokens-files.zh = [...]`; relative to `folder`) read into the list itself,
+    so that the rule travels as plain data."""
     lists = getattr(KINDS.get(definition.get("kind", "")), "LISTS", frozenset())
     read = dict(definition)
     for key, files in definition.items():
@@ -168,18 +169,24 @@ def read_lists(definition: Mapping[str, Any], folder: Traversable, where: str) -
         target = key[: -len(FILES)]
         if target in definition:
             raise RuleError(f"{where}: give {target} or {key}, not both")
-        if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
-            raise RuleError(f"{where}: {key} must be a list of file names")
-        entries: list[str] = []
-        for name in files:
-            resource = folder.joinpath(*name.split("/"))
-            try:
-                entries.extend(lexicon.parse(resource.read_text(encoding="utf-8")))
-            except (OSError, UnicodeDecodeError) as exc:
-                raise RuleError(f"{where}: {key}: cannot read {name}: {exc}") from None
         del read[key]
-        read[target] = entries
+        if isinstance(files, Mapping):
+            read[target] = {lang: _read_files(names, folder, f"{where}: {key}.{lang}") for lang, names in files.items()}
+        else:
+            read[target] = _read_files(files, folder, f"{where}: {key}")
     return read
+
+
+def _read_files(names: Any, folder: Traversable, where: str) -> list[str]:
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise RuleError(f"{where} must be a list of file names")
+    entries: list[str] = []
+    for name in names:
+        try:
+            entries.extend(lexicon.parse(folder.joinpath(*name.split("/")).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleError(f"{where}: cannot read {name}: {exc}") from None
+    return entries
 
 
 def declared_rules(package: str) -> tuple[type[Rule], ...]:
