@@ -350,3 +350,68 @@ def test_the_built_in_claim_rules_are_declared_as_data() -> None:
     assert (
         "Defaults: error-claims = 3, error-kinds = 2, error-claims-with-title = 3, error-strong = 2" in explained.stdout
     )
+
+
+FRAMED = """
+[[custom-rules]]
+code = "XY120"
+name = "house-cliches"
+kind = "occurrence"
+message = "{count} cliché{s} ({places})"
+in = "paragraphs"
+distinct = true
+by-language = true
+tokens.en = ["at the end of the day"]
+tokens.zh = ["说白了"]
+opening.en = ["once upon a time"]
+closing.en = ["that is all folks"]
+grading = { edge_paragraphs = 1, warning_phrases = 2, error_phrases = 2 }
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # Opened and closed by stock lines: an error, at the first; each phrase counted once.
+        (
+            "# Notes\n\nOnce upon a time the kettle was new.\n\nAt the end of the day, at the end of the day, "
+            "it boils.\n\nThat is all folks, really.\n",
+            (
+                3,
+                1,
+                "error",
+                "3 clichés (body, closing, opening)",
+                "‘Once upon a time’ (opening, line 3); "
+                "‘At the end of the day’ (body, line 5); ‘That is all folks’ (closing, line 7)",
+            ),
+        ),
+        # An opening phrase past the first paragraph is no opening; one phrase is information.
+        (
+            "# Notes\n\nThe kettle was new then.\n\nOnce upon a time it boiled fast.\n",
+            None,
+        ),
+        (
+            "# Notes\n\nThe kettle, at the end of the day, boils.\n\nNothing more here.\n",
+            (3, 13, "info", "1 cliché (body)", "‘at the end of the day’ (body, line 3)"),
+        ),
+        # Lists by language: the Chinese list is read in Chinese paragraphs only.
+        (
+            "# Notes\n\nThe kettle is fine, 说白了 it boils.\n\n说白了，这个水壶很好用。\n",
+            (5, 1, "info", "1 cliché (body)", "‘说白了’ (body, line 5)"),
+        ),
+    ],
+)
+def test_an_occurrence_rule_counts_distinct_phrases_by_place_and_grades_them(
+    tmp_path: Path, page: str, expected: tuple | None
+) -> None:
+    found = findings(project(tmp_path, FRAMED, {"page.md": page}))
+    got = [(f["line"], f["column"], f["severity"], f["message"], f["evidence"]) for f in found]
+    assert got == ([expected] if expected else [])
+
+
+def test_the_built_in_stock_phrase_rule_is_declared_as_data() -> None:
+    explained = run("explain", "stock-phrase")
+    assert "Declared as data (occurrence rule) in auditor/checks/templated_sections/rules.toml: rules[0]." in (
+        explained.stdout
+    )
+    assert "Defaults: edge-paragraphs = 3, warning-phrases = 2, error-phrases = 3" in explained.stdout
