@@ -11,9 +11,12 @@ A rule definition is a plain table, the same in TOML and YAML:
     description = "Words our style guide bans."   # shown by `auditor explain`
     weight = 1.5                       # per finding, in the page verdict PV501 (default 0: none)
     tokens = ["miracle", "奇迹"]       # kind-specific keys: see each kind's module
+    # or tokens-files = ["words.txt"]: a word list as files, relative to the declaring file
 
 A folder named by `custom-rules-dir` holds more definitions, one YAML (or
-TOML) file each. Definitions travel as plain data inside the Config, so every
+TOML) file each. A check package may declare its own rules the same way, in
+its `rules.toml` (`declared_rules(package)`): the built-in UC301-UC304 and
+TS102 are declared so. Definitions travel as plain data inside the Config, so every
 process (a worker, a Dask task, the editor's server) rebuilds the same rules
 with `registry_for(config)`.
 """

@@ -143,6 +143,8 @@ class ClaimRule(DataRule):
         severity = _grade(found, context.options) if self.grading else None
         note = _page_note(found) if severity is Severity.ERROR else ""
         for claim in found.of_rule(self.code):
+            # The first place the phrase is written from the block's line on, as the built-in rules have
+            # always reported it (a repeat of the phrase later in the block is reported there too).
             line, column, end_line, end_column = page.locate(claim.block, claim.phrases[0])
             quoted = ", ".join(f"‘{p}’" for p in claim.phrases)
             yield Hit(

@@ -78,7 +78,10 @@ class OccurrenceRule(DataRule):
         if not found:
             return
         count = len(found)
-        words = sum(1 for w in page.words if any(c.isalnum() for c in w.text))  # punctuation is no word
+        # Words are counted only for a rule that needs them: they are a pass over the whole page.
+        words = 0
+        if self.most_share is not None or "{share}" in self.message:
+            words = sum(1 for w in page.words if any(c.isalnum() for c in w.text))  # punctuation is no word
         share = f"{count / words:.1%}" if words else "0%"
         places = {u.place for u in found}
         severity = self._grade(count, places, context.options) if self.grading else None
@@ -88,11 +91,10 @@ class OccurrenceRule(DataRule):
             if not (over_count or over_share):
                 return
         first = found[0]
+        line, column, end_line, end_column = locate(page, first.block, first.match)
         if self.distinct:
-            line, column, end_line, end_column = page.locate(first.block, first.match.text)
             evidence = "; ".join(f"‘{u.match.text}’ ({u.place}, line {u.block.line})" for u in found)
         else:
-            line, column, end_line, end_column = locate(page, first.block, first.match)
             evidence = first.match.text
         message = self.say(
             match=first.match.text,
