@@ -17,7 +17,7 @@ mistake is a ConfigError naming the key, which the CLI turns into exit 2.
     check-timeout = 10.0             # seconds one check may take on one page (IO006)
     custom-rules-dir = "auditor-rules"  # more custom rules, one YAML or TOML file each
 
-    [[tool.auditor.custom-rules]]    # a rule as data; kinds and keys: auditor/kinds/
+    [[tool.auditor.custom-rules]]    # a rule as data; kinds and keys: docs/custom-rules.md
     code = "XX101"
     name = "no-miracle-words"
     kind = "existence"
@@ -42,7 +42,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from auditor.kinds import RuleError, build_check
+from auditor.kinds import RuleError, build_check, read_lists
 from auditor.models import Severity
 from auditor.registry import Registry
 
@@ -284,21 +284,25 @@ def _custom_rules(table: Mapping[str, Any], path: Path | None, where: str) -> li
     raw = table.get("custom-rules", [])
     if not isinstance(raw, list) or not all(isinstance(d, dict) for d in raw):
         raise ConfigError(f"{where}custom-rules must be an array of tables ([{section}])")
-    found = [(f"{path or 'config'}: custom-rules[{i}]", d) for i, d in enumerate(raw)]
+    home = path.parent if path else Path.cwd()
+    # (where declared, definition, the folder its word-list files are relative to)
+    declared = [(f"{path or 'config'}: custom-rules[{i}]", d, home) for i, d in enumerate(raw)]
     folder = table.get("custom-rules-dir")
-    if folder is None:
-        return found
-    if not isinstance(folder, str):
-        raise ConfigError(f"{where}custom-rules-dir must be a folder name")
-    directory = (path.parent if path else Path.cwd()) / folder
-    if not directory.is_dir():
-        raise ConfigError(f"{where}custom-rules-dir: {directory} is not a folder")
-    for file in sorted(directory.iterdir()):
-        if file.suffix in (".yml", ".yaml"):
-            found.append((str(file), _read_yaml(file)))
-        elif file.suffix == ".toml":
-            found.append((str(file), _read_toml(file)))
-    return found
+    if folder is not None:
+        if not isinstance(folder, str):
+            raise ConfigError(f"{where}custom-rules-dir must be a folder name")
+        directory = home / folder
+        if not directory.is_dir():
+            raise ConfigError(f"{where}custom-rules-dir: {directory} is not a folder")
+        for file in sorted(directory.iterdir()):
+            if file.suffix in (".yml", ".yaml"):
+                declared.append((str(file), _read_yaml(file), directory))
+            elif file.suffix == ".toml":
+                declared.append((str(file), _read_toml(file), directory))
+    try:
+        return [(label, read_lists(d, base, label)) for label, d, base in declared]
+    except RuleError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

@@ -172,14 +172,18 @@ def _by_partition(*pieces: _Located) -> dict[int, dict[str, list[Finding]]]:
 
 
 def _merge(
-    index: int, results: list[tuple[int, list[FileResult]]], site: dict[int, dict[str, list[Finding]]]
+    index: int,
+    results: list[tuple[int, list[FileResult]]],
+    site: dict[int, dict[str, list[Finding]]],
+    settings: Settings,
 ) -> list[FileResult]:
     """Partition `index`'s results with their site findings joined, in order (on copies: `finish`
     changes the result it is given, and this task's inputs must stay as they were)."""
     found = site.get(index, {})
     pages = next(pages for i, pages in results if i == index)
     return [
-        phases.finish(replace(result, findings=list(result.findings)), found.get(result.path, ())) for result in pages
+        phases.finish(replace(result, findings=list(result.findings)), found.get(result.path, ()), settings)
+        for result in pages
     ]
 
 
@@ -266,7 +270,9 @@ class _Run:
         pending: deque[Future] = deque()
         for index in range(count):
             residue = index % self.buckets
-            pending.append(self.submit(_merge, index, self.results[residue], site[residue], bucket=residue))
+            pending.append(
+                self.submit(_merge, index, self.results[residue], site[residue], self.settings, bucket=residue)
+            )
             if index + self.buckets >= count:
                 self.results[residue] = site[residue] = None
             if len(pending) > _AHEAD:

@@ -21,6 +21,7 @@ from typing import Any
 from auditor import diagnostics, suppression, verdict
 from auditor.config import Config
 from auditor.guard import TimeLimitExceeded, time_limit
+from auditor.kinds.base import DataRule
 from auditor.loading import LoadError, cut_bytes, decode_text, printable_path, read_bytes
 from auditor.models import Finding, Page, Severity
 from auditor.parsing import format_of, parse_page
@@ -109,6 +110,11 @@ class Auditor:
             self._checks[-1][1].append(registered)
         self._site_rules = [r for _, rules in self._checks for r in rules if issubclass(r.rule, SiteRule)]
         self._contexts: dict[str, Context] = {}
+        # Rules declared as data may carry their own weight in the page verdict (a custom rule's `weight`).
+        declared = {
+            r.code: r.rule.weight for r in registry if issubclass(r.rule, DataRule) and r.rule.weight is not None
+        }
+        self.verdict_weights = verdict.weights().with_rules(declared)
 
     def audit_path(self, path: str) -> FileResult:
         return self.audit_source(PageSource(path))
@@ -212,7 +218,7 @@ class Auditor:
                 # Judged in `finish`, once the site rules have added their evidence.
                 result.verdict_due = severity
             else:
-                _add_verdict(result, severity, hidden)
+                _add_verdict(result, severity, hidden, self.verdict_weights)
         if result.signatures or result.verdict_due:
             result.suppressions = hidden
         return result
@@ -367,8 +373,7 @@ class Auditor:
             return [(code, next_key, value) for next_key, value in out], []
         return [], [(path, self._finding(registered, path, hit)) for path, hit in out]
 
-    @staticmethod
-    def finish(result: FileResult, site_findings: Iterable[Finding]) -> FileResult:
+    def finish(self, result: FileResult, site_findings: Iterable[Finding]) -> FileResult:
         """A page's result with its site findings, minus those its disable comments hide, sorted."""
         hidden = result.suppressions
         kept = [f for f in site_findings if hidden is None or not hidden.hides(f)]
@@ -376,7 +381,7 @@ class Auditor:
         kept.sort(key=lambda f: (*f.sort_key(), f.evidence, f.severity.rank, f.end_line, f.end_column))
         result.findings.extend(kept)
         if result.verdict_due is not None:
-            _add_verdict(result, result.verdict_due, hidden)
+            _add_verdict(result, result.verdict_due, hidden, self.verdict_weights)
             result.verdict_due = None
         result.findings.sort(key=Finding.sort_key)
         result.signatures.clear()
@@ -436,9 +441,11 @@ class Auditor:
         return self._result(path, fmt, [_Note(diagnostics.UnreadableFile, message)])
 
 
-def _add_verdict(result: FileResult, severity: Severity, hidden: suppression.Suppressions | None) -> None:
+def _add_verdict(
+    result: FileResult, severity: Severity, hidden: suppression.Suppressions | None, table: verdict.Weights
+) -> None:
     """The page's PV501 finding, when its findings reach the threshold and no disable comment hides it."""
-    judged = verdict.verdict(result.findings, result.path, severity)
+    judged = verdict.verdict(result.findings, result.path, severity, table)
     if judged is not None and (hidden is None or not hidden.hides(judged)):
         result.findings.append(judged)
         result.findings.sort(key=Finding.sort_key)

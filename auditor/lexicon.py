@@ -18,8 +18,13 @@ def words(package: str, name: str, lang: str) -> tuple[str, ...]:
     resource = resources.files(package).joinpath("data", f"{name}.{lang}.txt")
     if not resource.is_file():
         return ()
+    return parse(resource.read_text(encoding="utf-8"))
+
+
+def parse(text: str) -> tuple[str, ...]:
+    """The entries of a word-list file's text: one a line, "# " comments and blank lines left out."""
     entries = []
-    for raw in resource.read_text(encoding="utf-8").splitlines():
+    for raw in text.splitlines():
         entry = raw.strip()
         if entry and entry != "#" and not entry.startswith("# "):
             entries.append(entry)

@@ -77,6 +77,8 @@ def site_reduce(
     return auditor_for(settings).site_reduce(rule, step, key, values)
 
 
-def finish(result: FileResult, site_findings: Iterable[Finding]) -> FileResult:
-    """A page's result with its site findings joined, minus those its disable comments hide, sorted."""
-    return Auditor.finish(result, site_findings)
+def finish(result: FileResult, site_findings: Iterable[Finding], settings: Settings) -> FileResult:
+    """A page's result with its site findings joined, minus those its disable comments hide, sorted.
+
+    It takes the settings because the page verdict (PV501) is given here, with the config's custom weights."""
+    return auditor_for(settings).finish(result, site_findings)

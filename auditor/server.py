@@ -109,6 +109,9 @@ class Entry:
 @dataclass(frozen=True)
 class Outcome:
     entries: list[Entry]
+    # The rules the document was audited with (the installed ones and its config's custom rules),
+    # for hovers and code actions to explain and name a custom rule's findings.
+    registry: Registry
     config_error: str | None = None
 
 
@@ -124,15 +127,16 @@ def audit_document(registry: Registry, uri: str, source: str, language_id: str, 
         try:
             config = load_config(registry, start=Path(path))
         except ConfigError as exc:
-            return Outcome([], str(exc))
+            return Outcome([], registry, str(exc))
         if config.excluded(path):
-            return Outcome([])
+            return Outcome([], registry)
     # The bytes are UTF-8 whatever the page declares: the editor has decoded them already.
     page = PageSource(path or uri, data=source.encode("utf-8", "replace"), fmt=fmt, charset="utf-8")
-    result = Auditor(registry_for(config), config, site=False).audit_source(page)
+    run_registry = registry_for(config)
+    result = Auditor(run_registry, config, site=False).audit_source(page)
     lines = source.split("\n")
     link = docs_url()
-    return Outcome([Entry(_diagnostic(f, lines, encoding, link), f) for f in result.findings])
+    return Outcome([Entry(_diagnostic(f, lines, encoding, link), f) for f in result.findings], run_registry)
 
 
 def _diagnostic(finding: Finding, lines: list[str], encoding: str, link: str | None) -> types.Diagnostic:
@@ -205,6 +209,8 @@ class AuditorServer(LanguageServer):
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="auditor-audit")
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, list[Entry]] = {}
+        # Each document's registry as of its last audit: its config may declare custom rules.
+        self.registries: dict[str, Registry] = {}
         # The config error each document last met, so that one broken file is shown once, not per keystroke.
         self.config_errors: dict[str, str] = {}
 
@@ -220,6 +226,7 @@ class AuditorServer(LanguageServer):
         if previous is not None:
             previous.cancel()
         self.published.pop(uri, None)
+        self.registries.pop(uri, None)
         self.config_errors.pop(uri, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -246,6 +253,7 @@ class AuditorServer(LanguageServer):
             return  # not a page, closed meanwhile, or a newer text is on its way
         self.report_config_error(uri, outcome.config_error)
         self.published[uri] = outcome.entries
+        self.registries[uri] = outcome.registry
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=uri, version=version, diagnostics=[entry.diagnostic for entry in outcome.entries]
@@ -263,11 +271,14 @@ class AuditorServer(LanguageServer):
     def show(self, kind: types.MessageType, message: str) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
+    def registry_of(self, uri: str) -> Registry:
+        return self.registries.get(uri, self.registry)
+
     def entries_at(self, uri: str, position: types.Position) -> list[Entry]:
         return [entry for entry in self.published.get(uri, []) if _contains(entry.diagnostic.range, position)]
 
-    def hover_text(self, finding: Finding, markdown: bool) -> str:
-        registered = self.registry.rules.get(finding.rule)
+    def hover_text(self, uri: str, finding: Finding, markdown: bool) -> str:
+        registered = self.registry_of(uri).rules.get(finding.rule)
         explanation = registered.explanation() if registered else ""
         if not markdown:
             evidence = f"\nevidence: {finding.evidence}" if finding.evidence else ""
@@ -314,7 +325,8 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> AuditorServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: AuditorServer, params: types.HoverParams) -> types.Hover | None:
-        entries = ls.entries_at(params.text_document.uri, params.position)
+        uri = params.text_document.uri
+        entries = ls.entries_at(uri, params.position)
         if not entries:
             return None
         markdown = ls.supports_markdown_hover()
@@ -322,7 +334,7 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> AuditorServer:
         return types.Hover(
             contents=types.MarkupContent(
                 kind=types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText,
-                value=separator.join(ls.hover_text(entry.finding, markdown) for entry in entries),
+                value=separator.join(ls.hover_text(uri, entry.finding, markdown) for entry in entries),
             ),
             range=entries[0].diagnostic.range,
         )
@@ -343,7 +355,7 @@ def build_server(debounce: float = DEBOUNCE_SECONDS) -> AuditorServer:
         if not diagnostics:  # a client that sends none: ours on the lines asked about
             asked = range(params.range.start.line, params.range.end.line + 1)
             diagnostics = [e.diagnostic for e in ls.published.get(uri, []) if e.diagnostic.range.start.line in asked]
-        return _actions(ls.registry, uri, document.source, diagnostics)
+        return _actions(ls.registry_of(uri), uri, document.source, diagnostics)
 
     return server
 

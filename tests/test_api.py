@@ -111,7 +111,7 @@ def test_the_phases_mapped_by_hand_with_pickling_give_the_in_process_findings(tm
             carried.extend(records)
             for path, finding in findings:
                 found[path].append(finding)
-    mapped = [phases.finish(result, found[result.path]) for result in results]
+    mapped = [phases.finish(result, found[result.path], settings) for result in results]
 
     local = phases.auditor_for(settings)
     expected = [local.audit_path(p) for p in paths]

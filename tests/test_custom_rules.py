@@ -79,6 +79,10 @@ def test_rules_and_explain_show_custom_rules(tmp_path: Path) -> None:
     folder = project(tmp_path, EXISTENCE)
     listing = run("rules", cwd=folder)
     assert any(line.split()[:3] == ["XY101", "no-miracle-words", "custom"] for line in listing.stdout.splitlines())
+    listed = json.loads(run("rules", "--json", cwd=folder).stdout)
+    assert {"code": "XY101", "name": "no-miracle-words", "check": "custom", "severity": "error"}.items() <= next(
+        r for r in listed if r["code"] == "XY101"
+    ).items()
     explained = run("explain", "no-miracle-words", cwd=folder)
     assert explained.returncode == 0
     assert "Our style guide bans these words." in explained.stdout
@@ -202,3 +206,212 @@ def test_a_kinds_own_limits_are_checked(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="needs max, max-share or both"):
         load_config(default_registry(), start=tmp_path)
+
+
+WEIGHED = """
+[[custom-rules]]
+code = "XY105"
+name = "house-brand"
+kind = "existence"
+message = "‘{match}’ named again"
+tokens = ["Zantrex"]
+"""
+
+# Three plain mentions of a brand: no built-in rule objects to them.
+BRAND_PAGE = """# Notes on a kettle
+
+Zantrex makes the kettle I use.
+
+I bought the Zantrex model last spring.
+
+The Zantrex lid sticks a little when hot.
+"""
+
+
+def verdicts(folder: Path, *args: str) -> dict[str, tuple[int, str]]:
+    result = run("check", *args, "--no-cache", "--format", "json", cwd=folder)
+    assert result.returncode in (0, 1), result.stderr
+    files = json.loads(result.stdout)["files"]
+    return {p["path"]: (f["line"], f["message"]) for p in files for f in p["findings"] if f["rule"] == "PV501"}
+
+
+@pytest.mark.parametrize("args", [("page.md",), (".",), (".", "--jobs", "2")], ids=["page", "site", "two-jobs"])
+def test_a_custom_rule_with_a_weight_tips_the_page_verdict(tmp_path: Path, args: tuple[str, ...]) -> None:
+    pages = {"page.md": BRAND_PAGE, "other.md": "# Other\n\nA plain page about tea.\n"}
+    folder = project(tmp_path, WEIGHED + "weight = 2\n", pages)
+    assert [(f["line"], f["rule"]) for f in findings(folder)] == [(3, "XY105"), (5, "XY105"), (7, "XY105")]
+    assert verdicts(folder, *args) == {"page.md": (1, "reads as promotion (score 6.0 ≥ 5.0): XY105 ×3 (6.0)")}
+
+
+def test_a_custom_rule_without_a_weight_does_not_move_the_verdict(tmp_path: Path) -> None:
+    folder = project(tmp_path, WEIGHED, {"page.md": BRAND_PAGE})
+    assert len(findings(folder)) == 3
+    assert verdicts(folder, ".") == {}
+
+
+def test_a_custom_weight_is_counted_up_to_the_verdicts_cap(tmp_path: Path) -> None:
+    # 1.5 a finding: three findings are 4.5, under the threshold of 5; a fourth is over the cap of 3.
+    folder = project(tmp_path, WEIGHED + "weight = 1.5\n", {"page.md": BRAND_PAGE + "\nZantrex again.\n"})
+    assert len(findings(folder)) == 4
+    assert verdicts(folder, ".") == {}
+
+
+@pytest.mark.parametrize("weight", ["-1", "true", '"2"', "nan", "inf"])
+def test_a_bad_weight_is_exit_2_naming_the_rule(tmp_path: Path, weight: str) -> None:
+    folder = project(tmp_path, WEIGHED + f"weight = {weight}\n", {"page.md": BRAND_PAGE})
+    result = run("check", ".", "--no-cache", cwd=folder)
+    assert result.returncode == 2
+    assert "custom-rules[0]: weight" in result.stderr and "must be a number, 0 or more" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_explain_gives_a_custom_rules_weight(tmp_path: Path) -> None:
+    folder = project(tmp_path, WEIGHED + "weight = 2\n", {"page.md": BRAND_PAGE})
+    explained = run("explain", "XY105", cwd=folder)
+    assert "each finding weighs 2 in the page verdict (PV501)" in explained.stdout
+
+
+def test_word_lists_may_be_files_beside_the_config_or_the_rule_file(tmp_path: Path) -> None:
+    (tmp_path / "words").mkdir()
+    (tmp_path / "words" / "banned.txt").write_text("# Our banned words.\nmiracle cure\n神药\n", encoding="utf-8")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "colds.yml").write_text(
+        "code: XY106\nname: no-colds\nkind: existence\nmessage: '{match}'\ntokens-files: [colds.txt]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "rules" / "colds.txt").write_text("colds\n", encoding="utf-8")
+    config = EXISTENCE.replace(
+        'tokens.en = ["miracle cure"]\ntokens.zh = ["神药"]\n', 'tokens-files = ["words/banned.txt"]\n'
+    )
+    found = findings(project(tmp_path, 'custom-rules-dir = "rules"\n' + config))
+    assert [(f["rule"], f["line"], f["column"]) for f in found] == [("XY101", 3, 3), ("XY106", 3, 20), ("XY101", 8, 3)]
+
+
+@pytest.mark.parametrize(
+    ("lists", "expected"),
+    [
+        ('tokens-files = ["missing.txt"]\n', "tokens-files: cannot read missing.txt"),
+        ('tokens = ["a"]\ntokens-files = ["w.txt"]\n', "give tokens or tokens-files, not both"),
+    ],
+)
+def test_a_word_list_file_that_cannot_be_used_is_exit_2(tmp_path: Path, lists: str, expected: str) -> None:
+    (tmp_path / "w.txt").write_text("a\n", encoding="utf-8")
+    config = '[[custom-rules]]\ncode = "XY107"\nname = "probe"\nkind = "existence"\nmessage = "m"\n' + lists
+    result = run("check", ".", "--no-cache", cwd=project(tmp_path, config))
+    assert result.returncode == 2
+    assert f"custom-rules[0]: {expected}" in result.stderr
+
+
+GROUPED = """
+[[custom-rules]]
+code = "XY110"
+name = "cure-claim"
+kind = "claim"
+group = "health"
+message = "{quoted} unsourced{note}"
+tokens = ["cures colds", "cures"]
+weak = ["cures"]
+grading = { error_claims = 2, error_kinds = 2, error_claims_with_title = 2, error_strong = 2 }
+
+[[custom-rules]]
+code = "XY111"
+name = "safety-claim"
+kind = "claim"
+group = "health"
+message = "{quoted} unsourced{note}"
+tokens = ["perfectly safe", "no side effects"]
+figures = false
+grading = { error_claims = 2, error_kinds = 2, error_claims_with_title = 2, error_strong = 2 }
+"""
+
+
+def test_claim_rules_of_a_group_share_sentences_and_are_graded_together(tmp_path: Path) -> None:
+    page = "# Tea\n\nThis tea cures colds.\n\nIt is perfectly safe, with no side effects.\n"
+    found = findings(project(tmp_path, GROUPED, {"page.md": page}))
+    # ‘cures’ inside ‘cures colds’ counts once; three distinct claims of two rules, two of them strong.
+    note = " (page makes 3 unsupported claims of 2 kinds)"
+    assert [(f["rule"], f["line"], f["column"], f["severity"], f["message"]) for f in found] == [
+        ("XY110", 3, 10, "error", "‘cures colds’ unsourced" + note),
+        ("XY111", 5, 7, "error", "‘perfectly safe’, ‘no side effects’ unsourced" + note),
+    ]
+    # One rule's claims alone stay warnings; a figure backs the rule with figures but not the one without.
+    alone = findings(project(tmp_path, GROUPED, {"page.md": "# Tea\n\nIt cures 40% of colds, perfectly safe.\n"}))
+    assert [(f["rule"], f["severity"], f["message"]) for f in alone] == [
+        ("XY111", "warning", "‘perfectly safe’ unsourced")
+    ]
+
+
+def test_the_built_in_claim_rules_are_declared_as_data() -> None:
+    explained = run("explain", "UC303")
+    assert explained.stdout.startswith("UC303 (guarantee-claim), check unverifiable-claims, default severity warning")
+    assert (
+        "Declared as data (claim rule) in auditor/checks/unverifiable_claims/rules.toml: rules[2]." in explained.stdout
+    )
+    assert (
+        "Defaults: error-claims = 3, error-kinds = 2, error-claims-with-title = 3, error-strong = 2" in explained.stdout
+    )
+
+
+FRAMED = """
+[[custom-rules]]
+code = "XY120"
+name = "house-cliches"
+kind = "occurrence"
+message = "{count} cliché{s} ({places})"
+in = "paragraphs"
+distinct = true
+by-language = true
+tokens.en = ["at the end of the day"]
+tokens.zh = ["说白了"]
+opening.en = ["once upon a time"]
+closing.en = ["that is all folks"]
+grading = { edge_paragraphs = 1, warning_phrases = 2, error_phrases = 2 }
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # Opened and closed by stock lines: an error, at the first; each phrase counted once.
+        (
+            "# Notes\n\nOnce upon a time the kettle was new.\n\nAt the end of the day, at the end of the day, "
+            "it boils.\n\nThat is all folks, really.\n",
+            (
+                3,
+                1,
+                "error",
+                "3 clichés (body, closing, opening)",
+                "‘Once upon a time’ (opening, line 3); "
+                "‘At the end of the day’ (body, line 5); ‘That is all folks’ (closing, line 7)",
+            ),
+        ),
+        # An opening phrase past the first paragraph is no opening; one phrase is information.
+        (
+            "# Notes\n\nThe kettle was new then.\n\nOnce upon a time it boiled fast.\n",
+            None,
+        ),
+        (
+            "# Notes\n\nThe kettle, at the end of the day, boils.\n\nNothing more here.\n",
+            (3, 13, "info", "1 cliché (body)", "‘at the end of the day’ (body, line 3)"),
+        ),
+        # Lists by language: the Chinese list is read in Chinese paragraphs only.
+        (
+            "# Notes\n\nThe kettle is fine, 说白了 it boils.\n\n说白了，这个水壶很好用。\n",
+            (5, 1, "info", "1 cliché (body)", "‘说白了’ (body, line 5)"),
+        ),
+    ],
+)
+def test_an_occurrence_rule_counts_distinct_phrases_by_place_and_grades_them(
+    tmp_path: Path, page: str, expected: tuple | None
+) -> None:
+    found = findings(project(tmp_path, FRAMED, {"page.md": page}))
+    got = [(f["line"], f["column"], f["severity"], f["message"], f["evidence"]) for f in found]
+    assert got == ([expected] if expected else [])
+
+
+def test_the_built_in_stock_phrase_rule_is_declared_as_data() -> None:
+    explained = run("explain", "stock-phrase")
+    assert "Declared as data (occurrence rule) in auditor/checks/templated_sections/rules.toml: rules[0]." in (
+        explained.stdout
+    )
+    assert "Defaults: edge-paragraphs = 3, warning-phrases = 2, error-phrases = 3" in explained.stdout

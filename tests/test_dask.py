@@ -114,3 +114,18 @@ def test_an_unreachable_scheduler_is_a_usage_error(site: Path) -> None:
     assert result.returncode == 2
     assert "--engine dask" in result.stderr and "127.0.0.1:9" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_custom_rules_weight_counts_in_the_verdict_on_dask(tmp_path: Path, scheduler: str) -> None:
+    (tmp_path / "auditor.toml").write_text(
+        '[[custom-rules]]\ncode = "XY105"\nname = "house-brand"\nkind = "existence"\n'
+        'message = "‘{match}’ named again"\ntokens = ["Zantrex"]\nweight = 2\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "page.md").write_text("# Kettles\n\nZantrex, Zantrex and Zantrex again.\n", encoding="utf-8")
+    (tmp_path / "other.md").write_text("# Other\n\nA plain page about tea.\n", encoding="utf-8")
+    local = auditor.audit_paths([tmp_path], config=tmp_path / "auditor.toml")
+    distributed = auditor.audit_paths([tmp_path], config=tmp_path / "auditor.toml", engine="dask", scheduler=scheduler)
+    assert _rows(distributed) == _rows(local)
+    verdicts = [(r.path, f.message) for r in local.files for f in r.findings if f.rule == "PV501"]
+    assert verdicts == [(str(tmp_path / "page.md"), "reads as promotion (score 6.0 ≥ 5.0): XY105 ×3 (6.0)")]

@@ -22,6 +22,7 @@ def _lists() -> list[tuple[str, str, str]]:
         "auditor.checks.promo_links",
         "auditor.checks.templated_sections",
         "auditor.checks.unverifiable_claims",
+        "auditor.kinds",
     ):
         folder = resources.files(package).joinpath("data")
         for item in folder.iterdir():

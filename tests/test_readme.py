@@ -92,6 +92,20 @@ def test_every_toml_snippet_of_the_docs_loads(page: str, block: str, tmp_path: P
         pytest.fail(f"{page}: a ```toml block the loader rejects: {exc}\n{block}")
 
 
+FENCED_YAML = re.compile(r"^```yaml\n(.*?)^```", re.M | re.S)
+
+
+def test_every_rule_file_shown_in_the_custom_rules_doc_loads(tmp_path: Path) -> None:
+    blocks = FENCED_YAML.findall((ROOT / "docs" / "custom-rules.md").read_text(encoding="utf-8"))
+    assert blocks, "the doc shows a rule file"
+    (tmp_path / "rules").mkdir()
+    for n, block in enumerate(blocks):
+        (tmp_path / "rules" / f"rule{n}.yml").write_text(block, encoding="utf-8")
+    (tmp_path / "auditor.toml").write_text('custom-rules-dir = "rules"\n', encoding="utf-8")
+    config = load_config(default_registry(), start=tmp_path)
+    assert len(config.custom_rules) == len(blocks)
+
+
 def test_the_config_modules_example_loads(tmp_path: Path) -> None:
     doc = config_module.__doc__ or ""
     example = textwrap.dedent("\n".join(line for line in doc.splitlines() if line.startswith("    ")))

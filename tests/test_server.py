@@ -249,6 +249,40 @@ def test_an_invalid_config_is_shown_as_a_message_not_a_crash(server: LspClient, 
     assert codes(server.diagnostics(other)) == SPAM_FINDINGS
 
 
+def test_a_custom_rules_findings_are_explained_on_hover_and_named_in_quick_fixes(
+    server: LspClient, workspace: Path
+) -> None:
+    (workspace / "house").mkdir()
+    (workspace / "house" / "auditor.toml").write_text(
+        '[[custom-rules]]\ncode = "XY301"\nname = "house-words"\nkind = "existence"\n'
+        'message = "‘{match}’ is not our word"\ndescription = "The style guide says kettle."\n'
+        'tokens = ["tea urn"]\n',
+        encoding="utf-8",
+    )
+    text = "# Kitchen\n\nThe tea urn is by the door.\n"
+    uri = page(workspace, "house/kitchen.md", text)
+    server.open(uri, text)
+    [diagnostic] = server.diagnostics(uri)
+    assert (diagnostic["code"], diagnostic["message"]) == ("XY301", "‘tea urn’ is not our word\nevidence: tea urn")
+    assert diagnostic["range"]["start"] == {"line": 2, "character": 4}
+
+    hover = server.request(
+        "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 6}}
+    )
+    text_shown = hover["contents"]["value"].replace("\\", "")
+    assert "XY301 (house-words), check custom, default severity warning" in text_shown
+    assert "The style guide says kettle." in text_shown
+
+    actions = server.request(
+        "textDocument/codeAction",
+        {"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}},
+    )
+    assert [a["title"] for a in actions] == [
+        "Disable XY301 (house-words) for this line",
+        "Disable XY301 (house-words) for this file",
+    ]
+
+
 def test_an_untitled_buffer_is_audited_with_the_defaults(server: LspClient) -> None:
     uri = "untitled:Untitled-1"
     server.open(uri, SPAM)

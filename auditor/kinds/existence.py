@@ -24,6 +24,7 @@ from auditor.models import Page
 from auditor.registry import Context, Hit
 
 KEYS = frozenset({"tokens"})
+LISTS = frozenset({"tokens"})  # word lists, which may be given as files too
 
 
 class ExistenceRule(DataRule):

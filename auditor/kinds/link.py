@@ -24,6 +24,7 @@ from auditor.models import Page
 from auditor.registry import Context, Hit
 
 KEYS = frozenset({"hosts", "patterns", "images"})
+LISTS = frozenset({"hosts"})  # word lists, which may be given as files too
 
 
 class LinkRule(DataRule):

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -92,6 +92,13 @@ class Weights:
     def cap(self, code: str) -> int:
         return self.caps.get(code, self.default_cap)
 
+    def with_rules(self, declared: Mapping[str, float]) -> Weights:
+        """This table with rules weighed alike at every severity (custom rules' `weight`), when any."""
+        if not declared:
+            return self
+        by_rule = {code: {s.value: w for s in Severity} for code, w in declared.items()}
+        return replace(self, by_rule={**self.by_rule, **by_rule})
+
 
 @cache
 def weights() -> Weights:
@@ -128,9 +135,9 @@ def parts(findings: Iterable[Finding], table: Weights | None = None) -> list[Par
     return sorted(found, key=lambda p: (-p.weight, p.code, p.severity))
 
 
-def verdict(findings: list[Finding], path: str, severity: Severity) -> Finding | None:
+def verdict(findings: list[Finding], path: str, severity: Severity, table: Weights | None = None) -> Finding | None:
     """The PV501 finding for a page with these findings, or None when it stays under the threshold."""
-    table = weights()
+    table = table or weights()
     found = parts(findings, table)
     score = sum(p.weight for p in found)
     if score < table.threshold or not found:

@@ -7,18 +7,20 @@ and closed with "in conclusion, we hope this article helps". Each trait alone
 is ordinary writing, so the rules grade by how many distinct stock pieces a
 page stacks up, never by one.
 
-The word lists live in `data/` (one file per list and language).
+The word lists live in `data/` (one file per list and language). TS102 is data:
+`rules.toml` declares it as an occurrence rule (auditor/kinds/occurrence.py runs it).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
 from auditor import lexicon, text
+from auditor.kinds import declared_rules
 from auditor.matching import PhraseMatcher
 from auditor.models import Block, Page, Severity
 from auditor.registry import Check, Context, Hit, Rule
@@ -41,7 +43,6 @@ ROLE_RANK = {
     "summary": 3,
 }
 _ROLE_BIT = {role: 1 << i for i, role in enumerate(ROLE_RANK)}
-_PROSE = ("paragraph", "list_item", "quote")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -49,11 +50,6 @@ def _lang(block: Block, page: Page) -> str:
     """The lexicon language for a block: its own, or the page's when the block has no letters."""
     lang = block.language if block.language != "und" else page.language
     return "zh" if lang == "zh" else "en"
-
-
-@cache
-def _matcher(name: str, lang: str) -> PhraseMatcher:
-    return PhraseMatcher(lexicon.words(_PACKAGE, name, lang))
 
 
 @cache
@@ -200,132 +196,6 @@ class StockSkeleton(Rule):
         )
 
 
-# --- TS102 -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    entry: str
-    text: str
-    block: Block
-    where: str  # "opening", "closing" or "body"
-
-
-def _prose_blocks(page: Page) -> list[Block]:
-    """Body paragraphs that carry words (a line holding only a link or an image is no paragraph)."""
-    return [b for b in page.body if b.kind in _PROSE and len(b.words) >= 3]
-
-
-def _stock_phrases(page: Page, context: Context, edge: int) -> Iterator[_Phrase]:
-    """Stock phrases found: openings in the title and first `edge` paragraphs, closings in the
-    last `edge` paragraphs, fillers anywhere in the body."""
-    blocks = _prose_blocks(page)
-    title = page.title_block
-    opening = {id(b) for b in blocks[:edge]}
-    closing = {id(b) for b in blocks[-edge:]}
-    if title is not None and id(title) not in opening:  # headline clichés: 一文详解, 手把手教你
-        opening.add(id(title))
-        blocks.insert(0, title)
-    for block in blocks:
-        lang = _lang(block, page)
-        lists = [("stock_fillers", "body")]
-        if id(block) in opening:
-            lists.append(("stock_openings", "opening"))
-        if id(block) in closing:
-            lists.append(("stock_closings", "closing"))
-        for name, where in lists:
-            for found in _matcher(name, lang).finditer(block.text):
-                if not _allowed(found.text, context):
-                    yield _Phrase(found.entry, found.text, block, where)
-
-
-class StockPhrase(Rule):
-    """Stock openings, closings and filler transitions that fit any article.
-
-    **What it catches**
-    Set phrases of template writing: openings that say nothing about the
-    topic ("在现代社会", "随着……的发展", "In today's fast-paced world"),
-    closings that fit any page ("总的来说", "希望本文能帮助到你", "In
-    conclusion", "We hope this guide"), and padding transitions ("扮演着重要的
-    角色", "it's important to note"). Openings count only in the title and the
-    first paragraphs, closings only in the last ones, where they do their work.
-    One such phrase is ordinary and reported as information; several distinct
-    ones, with the page both opened and closed by stock lines, make an error.
-
-    **Why it matters**
-    Generated and rewritten filler pages wrap every topic in the same opening
-    and closing lines. They add words without information, and readers and
-    search engines have learnt to skip pages that read like that.
-
-    **Example**
-    ```markdown
-    在当今数字化飞速发展的时代，手机已经成为生活中不可或缺的一部分。
-    …
-    总的来说，按照以上步骤就能轻松完成。希望本文能对你有所帮助！
-    ```
-
-    **Better**
-    ```markdown
-    这张卡我用了三个月，下面记下充值时踩过的两个坑。
-    …
-    如果充值后半小时仍未到账，先查短信里的订单号再联系客服。
-    ```
-    Open with the point of the page and end with the last useful fact.
-
-    **Options**
-    - `edge_paragraphs` (3): how many paragraphs at each end count as the
-      opening and the closing.
-    - `warning_phrases` (2): distinct stock phrases that make a warning.
-    - `error_phrases` (3): distinct stock phrases that make an error when the
-      page has them at both ends (opening and closing); one more makes an error
-      when they sit at one end only.
-
-    **Silence it**
-    `<!-- auditor-disable-next-line TS102 -->` above the paragraph, or
-    `ignore = ["TS102"]` in the config.
-    """
-
-    code = "TS102"
-    name = "stock-phrase"
-    default_severity = Severity.WARNING
-    options: ClassVar[Mapping[str, Any]] = {"edge_paragraphs": 3, "warning_phrases": 2, "error_phrases": 3}
-
-    def check(self, page: Page, context: Context) -> Iterable[Hit]:
-        found: dict[str, _Phrase] = {}
-        for phrase in _stock_phrases(page, context, context.options["edge_paragraphs"]):
-            found.setdefault(phrase.entry.lower(), phrase)
-        if not found:
-            return
-        phrases = list(found.values())
-        places = {p.where for p in phrases}
-        both_ends = {"opening", "closing"} <= places
-        at_an_end = bool(places & {"opening", "closing"})
-        error_at = context.options["error_phrases"]
-        # Filler alone is style; stock lines framing the page at both ends, or one
-        # more phrase than that at one end, is a template.
-        if (len(phrases) >= error_at and both_ends) or (len(phrases) > error_at and at_an_end):
-            severity = Severity.ERROR
-        elif len(phrases) >= context.options["warning_phrases"]:
-            severity = Severity.WARNING
-        else:
-            severity = Severity.INFO
-        first = phrases[0]
-        line, column, end_line, end_column = page.locate(first.block, first.text)
-        yield Hit(
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
-            severity=severity,
-            message=(
-                f"{len(phrases)} stock phrase{'s' if len(phrases) > 1 else ''} "
-                f"({', '.join(sorted(places))}); open with the point of the page, "
-                "end with its last useful fact"
-            ),
-            evidence="; ".join(f"‘{p.text}’ ({p.where}, line {p.block.line})" for p in phrases),
-        )
-
-
 # --- TS103 -------------------------------------------------------------------
 
 
@@ -447,7 +317,7 @@ class HeadingRestatesTitle(Rule):
 CHECK = Check(
     name="templated-sections",
     prefix="TS",
-    rules=(StockSkeleton, StockPhrase, HeadingRestatesTitle, SkeletonCluster, NearDuplicate),
+    rules=(StockSkeleton, *declared_rules(__name__), HeadingRestatesTitle, SkeletonCluster, NearDuplicate),
     description="Pages built from a stock skeleton and stock filler: outline roles, set phrases, "
     "headings that restate the title.",
     version="1",
