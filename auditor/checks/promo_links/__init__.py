@@ -19,6 +19,7 @@ from auditor.models import Link, Page, Severity
 from auditor.registry import Check, Context, Hit, Rule
 
 from . import anchors, urls
+from .lures import DownloadLure
 from .site import PromoAcrossSite
 from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, link_position, survey
 
@@ -491,6 +492,7 @@ CHECK = Check(
         OffTopicAnchor,
         RedirectWrapper,
         PromoAcrossSite,
+        DownloadLure,
     ),
     description="Links and contacts whose purpose is to pull the reader to a seller.",
     version="1",
