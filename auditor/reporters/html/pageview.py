@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.checks.keyword_stuffing import grade_term, is_allowed, is_watched, user_terms
-from auditor.checks.keyword_stuffing.terms import (
+from auditor_checks.keyword_stuffing import grade_term, is_allowed, is_watched, user_terms
+from auditor_checks.keyword_stuffing.terms import (
     Term,
     contains,
     display,
@@ -35,6 +35,7 @@ from auditor.checks.keyword_stuffing.terms import (
     page_counts,
     term_words,
 )
+
 from auditor.config import Config
 from auditor.engine import FileResult, text_digest
 from auditor.loading import LoadError, decode

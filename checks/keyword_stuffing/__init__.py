@@ -16,9 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any, ClassVar
 
-from auditor import lexicon
-from auditor.checks.keyword_stuffing.commerce import intent, words_in
-from auditor.checks.keyword_stuffing.terms import (
+from auditor_checks.keyword_stuffing.commerce import intent, words_in
+from auditor_checks.keyword_stuffing.terms import (
     LIST_KINDS,
     MAX_WORDS,
     Columns,
@@ -36,6 +35,8 @@ from auditor.checks.keyword_stuffing.terms import (
     term_words,
     terms_of_text,
 )
+
+from auditor import lexicon
 from auditor.models import Block, Page, Severity
 from auditor.registry import Check, Context, Hit, Rule
 from auditor.text import stopwords
