@@ -112,15 +112,18 @@ def audit_files(
     jobs: int = 1,
     cache: ResultCache | None = None,
     on_page: Callable[[], None] | None = None,
+    keep_text: bool = False,
 ) -> Iterator[FileResult]:
     """The results of discovered `files` (pages, and WARC files of pages), in report order.
 
     The local engine audits in `jobs` worker processes and reads and fills
     `cache`; `on_page` is called as each page's own phase ends, for a progress bar.
+    `keep_text`: each result carries its page's text, for the reports that need it
+    (`auditor.reporters.NEEDS_TEXT`); a `cache` must be opened with it too.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    run = Settings(settings, site=looks_across_pages(files))
+    run = Settings(settings, site=looks_across_pages(files), keep_text=keep_text)
     if engine == "dask":
         from auditor.dask_engine import audit_files as on_dask
 

@@ -30,7 +30,7 @@ from importlib.metadata import PackageNotFoundError, entry_points, metadata
 from pathlib import Path
 from typing import Any, ClassVar
 
-from auditor.models import Page, Severity
+from auditor.models import Page, Severity, Span
 
 ENTRY_POINT_GROUP = "auditor.checks"
 CODE_PATTERN = re.compile(r"^[A-Z]{2,3}[0-9]{3}$")
@@ -51,6 +51,8 @@ class Hit:
     # A site rule's group: pages reported with the same group share one skeleton,
     # destination or set of near-copies (the HTML report shows them together).
     group: str = ""
+    # The pieces of the page's text the hit rests on (`Page.span` makes them), for reports to mark.
+    spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)

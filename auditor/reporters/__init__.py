@@ -37,6 +37,10 @@ FORMATS: dict[str, Renderer] = {
     "html": html.render,
 }
 
+# Formats that read the pages' text (`FileResult.text`), which the engine then keeps for them: the HTML
+# report shows it, rdjson counts columns in UTF-8 bytes with it.
+NEEDS_TEXT = frozenset({"html", "rdjson"})
+
 # Formats that can be written page by page as results arrive, for runs too large to hold in one report.
 STREAMED: dict[str, Callable[[FileResult, TextIO], None]] = {"json-lines": json_lines.render_page}
 

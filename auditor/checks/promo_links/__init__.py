@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from auditor import lexicon
 from auditor.matching import PhraseMatcher
-from auditor.models import Link, Page, Severity
+from auditor.models import Link, Page, Severity, spans
 from auditor.registry import Check, Context, Hit, Rule
 
 from . import anchors, urls
@@ -55,7 +55,9 @@ def _also(found: Survey, family: str) -> str:
 
 
 def _hit(item: Item, message: str, evidence: str, severity: Severity) -> Hit:
-    return Hit(item.line, item.column, message, evidence, item.end_line, item.end_column, severity)
+    return Hit(
+        item.line, item.column, message, evidence, item.end_line, item.end_column, severity, spans=spans(item.span)
+    )
 
 
 def _times(n: int) -> str:
@@ -191,6 +193,7 @@ class LinkInTitle(Rule):
                 end_line,
                 end_col,
                 Severity.WARNING,
+                spans=spans(page.link_span(link)),
             )
 
 
@@ -340,6 +343,7 @@ class TrackingParams(Rule):
                 link.url,
                 end_line,
                 end_col,
+                spans=spans(page.link_span(link)),
             )
 
 
@@ -411,6 +415,7 @@ class OffTopicAnchor(Rule):
                 end_line,
                 end_col,
                 Severity.ERROR if _planted(page, link, score) else Severity.WARNING,
+                spans=spans(page.link_span(link)),
             )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Mapping
 from typing import Any, ClassVar, NamedTuple
 
-from auditor.models import Link, Page, Severity
+from auditor.models import Link, Page, Severity, Span
 from auditor.registry import Context, Hit, SiteRule
 
 from . import anchors, urls
@@ -40,6 +40,12 @@ class Carrier(NamedTuple):
     text: str = ""  # the link text (store links)
     unnamed: bool = False  # a store link whose text does not name it
     planted: bool = False  # …and an ordinary phrase with two shop signals: PL406's error on its own
+    span: tuple[int, int, int] | None = None  # (block, start, end): where it stands in the prose
+
+
+def _plain(span: Span | None) -> tuple[int, int, int] | None:
+    """A span as plain numbers, for a signature the cache stores as plain data."""
+    return None if span is None else (span.block, span.start, span.end)
 
 
 def _domain(host: str) -> str:
@@ -105,12 +111,14 @@ def _carriers(page: Page, context: Context) -> tuple[Carrier, ...]:
     for link, registered, unnamed, planted in _store_links(page, allowed):
         text = " ".join(link.text.split())[:_TEXT_CHARS]
         in_body = not (link.in_title or link.in_heading)
-        add(Carrier(STORE, registered, *link_position(page, link), text, unnamed, planted), in_body)
+        mark = _plain(page.link_span(link))
+        add(Carrier(STORE, registered, *link_position(page, link), text, unnamed, planted, mark), in_body)
     for item in survey(page, tuple(context.allow_terms)).items:
         key = _promo_key(item)
         if key is not None:
             position = (item.line, item.column, item.end_line, item.end_column)
-            add(Carrier(item.family, key, *position, item.anchor[:_TEXT_CHARS]), item.where == "body")
+            carrier = Carrier(item.family, key, *position, item.anchor[:_TEXT_CHARS], span=_plain(item.span))
+            add(carrier, item.where == "body")
     carriers = []
     for found in places.values():
         best, _ = min(found, key=lambda f: (not f[1], not f[0].planted, not f[0].unnamed, f[0].line, f[0].column))
@@ -220,6 +228,7 @@ class PromoAcrossSite(SiteRule):
                 carrier.end_column,
                 severity,
                 group=destination,
+                spans=(Span(*carrier.span, "promo destination"),) if carrier.span else (),
             )
             yield path, hit
 

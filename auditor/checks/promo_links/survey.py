@@ -16,7 +16,7 @@ from functools import cache, cached_property
 
 from auditor import lexicon
 from auditor.matching import PhraseMatcher
-from auditor.models import Block, Link, Page
+from auditor.models import Block, Link, Page, Span
 
 from . import urls
 
@@ -54,6 +54,7 @@ class Item:
     end_column: int
     where: str  # "title", "heading" or "body"
     anchor: str = ""  # the link text, for links
+    span: Span | None = None  # where it stands in the prose: the link's text, or the contact or code
 
     @property
     def community(self) -> bool:
@@ -135,9 +136,10 @@ def _link_items(page: Page) -> Iterator[Item]:
             continue
         pos = link_position(page, link)
         where = _where_link(link)
+        mark = page.link_span(link)
 
         def item(family: str, kind: str, key: str, evidence: str) -> Item:
-            return Item(family, kind, key, evidence, *pos, where=where, anchor=link.text)  # noqa: B023
+            return Item(family, kind, key, evidence, *pos, where=where, anchor=link.text, span=mark)  # noqa: B023
 
         target_raw = urls.wrapped_target(outer)
         target = urls.parse(target_raw) if target_raw else outer
@@ -205,7 +207,8 @@ def _text_items(page: Page) -> Iterator[Item]:
         where = _where_block(block, page.title)
         for family, kind, key, snippet in _block_traits(_URL_IN_TEXT.sub(_blank, value)):
             line, col, end_line, end_col = page.locate(block, snippet)
-            yield Item(family, kind, key, snippet, line, col, end_line, end_col, where)
+            mark = next(iter(page.find(snippet, family, [block])), None)
+            yield Item(family, kind, key, snippet, line, col, end_line, end_col, where, span=mark)
 
 
 def _near(value: str, cue_start: int, cue_end: int, start: int, end: int) -> bool:

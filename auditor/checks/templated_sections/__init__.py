@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from auditor import lexicon, text
 from auditor.matching import PhraseMatcher
-from auditor.models import Block, Page, Severity
+from auditor.models import Block, Page, Severity, spans
 from auditor.registry import Check, Context, Hit, Rule
 
 from .site import NearDuplicate, SkeletonCluster
@@ -197,6 +197,7 @@ class StockSkeleton(Rule):
                 "name sections after what they say and drop the filler ones"
             ),
             evidence="; ".join(f"{m.role}: ‘{m.heading.text}’ (line {m.heading.line})" for m in chain),
+            spans=spans(*(page.block_span(m.heading, "stock heading") for m in chain)),
         )
 
 
@@ -323,6 +324,7 @@ class StockPhrase(Rule):
                 "end with its last useful fact"
             ),
             evidence="; ".join(f"‘{p.text}’ ({p.where}, line {p.block.line})" for p in phrases),
+            spans=tuple(mark for p in phrases for mark in page.find(p.text, "stock phrase", [p.block])[:1]),
         )
 
 
@@ -441,6 +443,7 @@ class HeadingRestatesTitle(Rule):
                     f"‘{heading.text}’: {shared} of its {units} words and characters "
                     f"are in the title ‘{title_block.text}’"
                 ),
+                spans=spans(page.block_span(heading, "heading")),
             )
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from auditor.checks.unverifiable_claims.claims import PageClaims, page_claims
-from auditor.models import Page, Severity
+from auditor.checks.unverifiable_claims.claims import Claim, PageClaims, page_claims
+from auditor.models import Page, Severity, Span, spans
 from auditor.registry import Check, Context, Hit, Rule
 
 # Shared by the four rules: the page is graded as a whole, whatever the kind.
@@ -49,7 +49,15 @@ class _ClaimRule(Rule):
                 message=f"{quoted} with no source near it{_page_note(found, severity)}; {self.advice}",
                 evidence=_clip(claim.sentence),
                 severity=severity,
+                spans=spans(_sentence_span(page, claim)),
             )
+
+
+def _sentence_span(page: Page, claim: Claim) -> Span | None:
+    """The claim's sentence, without the white space around it."""
+    sentence = claim.sentence
+    start = claim.start + len(sentence) - len(sentence.lstrip())
+    return page.span(claim.block, start, claim.start + len(sentence.rstrip()), "claim")
 
 
 def _grade(found: PageClaims, options: Mapping[str, Any]) -> Severity:

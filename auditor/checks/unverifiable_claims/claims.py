@@ -42,6 +42,7 @@ class Claim:
     entries: tuple[str, ...]  # the lexicon entries they matched, for counting distinct claims
     sentence: str
     in_title: bool  # made in the page's title or meta description
+    start: int = 0  # where the sentence starts in the block's text
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def _block_claims(page: Page, block: Block, allowed: tuple[str, ...]) -> list[Cl
                     entries=tuple(dict.fromkeys(m.entry for m in matches)),
                     sentence=sentence,
                     in_title=headline,
+                    start=start,
                 )
             )
     return claims

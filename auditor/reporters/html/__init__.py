@@ -17,7 +17,7 @@ http(s) URLs become links, and those carry rel="noopener noreferrer". The
 report reads fine with scripting off: the script only adds the filters and
 opens a page's section when the address names it (report.html#p-3).
 
-Pages are read again to show their text (see pageview.py), read-only.
+Pages are never read again: the engine keeps their text for this report (see pageview.py).
 """
 
 from __future__ import annotations
@@ -160,8 +160,8 @@ class _Html:
             self.pages(),
             self.rules(),
             "</main>\n",
-            "<footer><p>Made by <code>auditor check --format html</code>. Page text is shown as read again "
-            "when the report was made; nothing in this file loads anything from the network.</p></footer>\n",
+            "<footer><p>Made by <code>auditor check --format html</code>. Page text is shown as it was "
+            "audited; nothing in this file loads anything from the network.</p></footer>\n",
             f"<script>{js}</script>\n</body></html>\n",
         ]
         return "".join(parts)
@@ -331,7 +331,7 @@ class _Html:
         """A page's section in two parts: its summary and findings, and the rest (text, chart, skeleton),
         which may be kept for later; the caller closes the section."""
         anchor = self.anchor[result.path]
-        view = view_page(result, self.report.config, self.registry)
+        view = view_page(result)
         counts = _counts(result.findings)
         sevs = " ".join(s for s in _SEVERITIES if counts[s])
         checks = " ".join(sorted({f.check for f in result.findings}))
