@@ -272,3 +272,20 @@ def default_registry() -> Registry:
         sources.append((f"entry point {entry.name!r} of {dist.name if dist else 'an unknown package'}", loaded))
     validate(sources)
     return Registry(checks, providers)
+
+
+@cache
+def _markdown_renderer():  # type: ignore[no-untyped-def]
+    from markdown_it import MarkdownIt
+
+    # Raw HTML in a rule's docstring (a plugin's) is escaped, and markdown-it refuses
+    # javascript:, vbscript:, file: and data: links.
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def rule_docs_html(docs: str) -> str:
+    """A rule's documentation (`Rule.docs()`, Markdown) as HTML, for the HTML report: rendered here,
+    beside the rules, so that no reporter needs a Markdown parser."""
+    # The docstrings put a bold heading and its paragraph on consecutive lines; make each its own block.
+    docs = re.sub(r"^(\*\*[^*\n]+\*\*)$", r"\n\1\n", docs, flags=re.M)
+    return _markdown_renderer().render(docs)

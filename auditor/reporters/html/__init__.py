@@ -38,7 +38,7 @@ from typing import TextIO
 from auditor import __version__
 from auditor.engine import FileResult
 from auditor.models import Finding, Severity
-from auditor.registry import Registry, default_registry
+from auditor.registry import Registry, default_registry, rule_docs_html
 from auditor.report import Report
 from auditor.reporters.html import charts
 from auditor.reporters.html.pageview import BlockView, PageView, view_page
@@ -437,7 +437,7 @@ class _Html:
                 f'<details class="rule" id="rule-{esc(code)}"><summary><span class="code">{esc(code)}</span> '
                 f'{esc(rule.name)} <span class="dim">· {esc(registered.check.name)} · default '
                 f"{rule.default_severity.value}</span> — {esc(rule.summary())}</summary>"
-                f'<div class="doc-md">{_markdown(rule.docs())}{defaults}'
+                f'<div class="doc-md">{rule_docs_html(rule.docs())}{defaults}'
                 f'<p class="dim small">The same text: <code>auditor explain {esc(code)}</code></p></div></details>\n'
             )
         out.append("</section>\n")
@@ -521,21 +521,6 @@ def _block(block_view: BlockView, findings: list[Finding], anchor: str, labelled
             out.append(piece)
     out.append("</div>")
     return "".join(out)
-
-
-@cache
-def _markdown_renderer():  # type: ignore[no-untyped-def]
-    from markdown_it import MarkdownIt
-
-    # Raw HTML in a rule's docstring (a plugin's) is escaped, and markdown-it refuses
-    # javascript:, vbscript:, file: and data: links.
-    return MarkdownIt("commonmark", {"html": False})
-
-
-def _markdown(text: str) -> str:
-    # The docstrings put a bold heading and its paragraph on consecutive lines; make each its own block.
-    text = re.sub(r"^(\*\*[^*\n]+\*\*)$", r"\n\1\n", text, flags=re.M)
-    return _markdown_renderer().render(text)
 
 
 def _pack(body: str) -> str:
