@@ -269,18 +269,40 @@ class Page:
         """The whole of `block`'s text as a span."""
         return None if block is None else self.span(block, 0, len(block.text), label)
 
+    @cached_property
+    def _prose_by_line(self) -> dict[int, list[Block]]:
+        """The prose blocks on each source line (pages hold thousands of blocks and links)."""
+        found: dict[int, list[Block]] = {}
+        for block in self.prose:
+            for line in range(block.line, block.line + block.text.count("\n") + 1):
+                found.setdefault(line, []).append(block)
+        return found
+
     def link_span(self, link: Link, label: str = "link") -> Span | None:
-        """Where a link's text stands in the prose: the nearest block around its line that holds it."""
+        """Where a link's text stands in the prose: in the nearest block within two lines of its own."""
         needle = link.text.strip()
         if not needle:
             return None
-        for block in sorted(self.prose, key=lambda b: _distance(b, link.line)):
-            if _distance(block, link.line) > 2:
-                break
-            start = block.text.find(needle)
-            if start >= 0:
-                return self.span(block, start, start + len(needle), label)
+        by_line = self._prose_by_line
+        seen: set[int] = set()
+        for line in (link.line, link.line - 1, link.line + 1, link.line - 2, link.line + 2):
+            for block in by_line.get(line, ()):
+                if id(block) in seen:
+                    continue
+                seen.add(id(block))
+                # From the start of the link's line in the block: a search of the whole of a long block
+                # for each of its links would cost its length times its links.
+                start = block.text.find(needle, self._line_start(block, link.line))
+                if start < 0:
+                    start = block.text.find(needle)
+                if start >= 0:
+                    return self.span(block, start, start + len(needle), label)
         return None
+
+    def _line_start(self, block: Block, line: int) -> int:
+        """The offset in `block`'s text where source line `line` starts (0 before the block)."""
+        starts = self.memo(("line starts", id(block)), lambda: [0, *(m.end() for m in _NEWLINE.finditer(block.text))])
+        return starts[min(max(line - block.line, 0), len(starts) - 1)]
 
     def find(self, needle: str, label: str = "", blocks: Iterable[Block] | None = None) -> tuple[Span, ...]:
         """Every place of `needle` in the prose (or in `blocks`), ignoring case and reading any run
@@ -374,10 +396,3 @@ def spans(*found: Span | None) -> tuple[Span, ...]:
     """The spans found, without the Nones of pieces that are not in the prose."""
     return tuple(span for span in found if span is not None)
 
-
-def _distance(block: Block, line: int) -> int:
-    """How many source lines `line` is from `block` (0: on one of its lines)."""
-    last = block.line + block.text.count("\n")
-    if block.line <= line <= last:
-        return 0
-    return block.line - line if line < block.line else line - last

@@ -20,7 +20,7 @@ from auditor.registry import Check, Context, Hit, Rule
 
 from . import anchors, urls
 from .site import PromoAcrossSite
-from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, link_position, survey
+from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, item_span, link_position, survey
 
 _FAMILY_NAMES = {
     CONTACT: "a messaging contact",
@@ -54,9 +54,16 @@ def _also(found: Survey, family: str) -> str:
     return f"; the page also has {' and '.join(others)}" if others else ""
 
 
-def _hit(item: Item, message: str, evidence: str, severity: Severity) -> Hit:
+def _hit(page: Page, item: Item, message: str, evidence: str, severity: Severity) -> Hit:
     return Hit(
-        item.line, item.column, message, evidence, item.end_line, item.end_column, severity, spans=spans(item.span)
+        item.line,
+        item.column,
+        message,
+        evidence,
+        item.end_line,
+        item.end_column,
+        severity,
+        spans=spans(item_span(page, item)),
     )
 
 
@@ -123,6 +130,7 @@ class MessagingContact(Rule):
                 else ""
             )
             yield _hit(
+                page,
                 item,
                 f"{item.kind} contact posted {_times(len(group))}{why}; "
                 + (
@@ -172,6 +180,7 @@ class LinkInTitle(Rule):
             promo_lines.add(item.line)
             severity = Severity.WARNING if item.community else Severity.ERROR
             yield _hit(
+                page,
                 item,
                 f"{_FAMILY_NAMES[item.family]} in the {item.where}; keep titles and headings about the subject",
                 item.evidence,
@@ -235,6 +244,7 @@ class Shortener(Rule):
             strong = len(group) >= context.options["repeat_error"] or pushed or found.others(SHORTENER)
             note = " with a sales text" if pushed else ""
             yield _hit(
+                page,
                 item,
                 f"shortened link used {_times(len(group))}{note}{_also(found, SHORTENER)}; link the real destination",
                 item.evidence,
@@ -287,6 +297,7 @@ class AffiliateLink(Rule):
             what = "promo code in the text" if item.kind == "text" else "referral code in a link"
             why = f" ({len(counts)} codes on the page{_also(found, AFFILIATE)})" if strong else ""
             yield _hit(
+                page,
                 item,
                 f"{what}, {_times(len(group))}{why}; link the plain page or mark the link as paid",
                 item.evidence,
@@ -466,6 +477,7 @@ class RedirectWrapper(Rule):
             targets = len({i.key for i in wrappers})
             first = next((i for i in wrappers if i.where == "body"), wrappers[0])
             yield _hit(
+                page,
                 first,
                 f"{total} links forwarded through a redirect page ({targets} destinations, first "
                 f"{first.key}); link the destinations directly",
@@ -475,6 +487,7 @@ class RedirectWrapper(Rule):
             return
         for item, group in _firsts(wrappers):
             yield _hit(
+                page,
                 item,
                 f"link forwarded through a redirect page {_times(len(group))} "
                 f"({total} wrapped links{_also(found, WRAPPER)}); link {item.key} directly",
