@@ -377,7 +377,6 @@ def _encode(result: FileResult, key: str) -> bytes:
         "key": key,
         "format": result.format,
         "language": result.language,
-        "digest": result.digest,
         "findings": [
             [
                 f.rule,
@@ -403,9 +402,9 @@ def _encode(result: FileResult, key: str) -> bytes:
 def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResult:
     if not isinstance(document, dict) or document.get("auditor-cache") != FORMAT or document.get("key") != key:
         raise ValueError("not an entry of this cache for this key")
-    fmt, language, digest = document["format"], document["language"], document["digest"]
-    if not all(isinstance(value, str) for value in (fmt, language, digest)):
-        raise ValueError("format, language and digest must be strings")
+    fmt, language = document["format"], document["language"]
+    if not all(isinstance(value, str) for value in (fmt, language)):
+        raise ValueError("format and language must be strings")
     findings = []
     for rule, severity, line, column, end_line, end_column, message, evidence, marks in document["findings"]:
         registered = registry.rules[rule]
@@ -444,7 +443,7 @@ def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResul
             raise ValueError("suppressions of the wrong type")
     verdict = document.get("verdict")
     verdict_due = None if verdict is None else Severity(verdict)
-    result = FileResult(path, fmt, language, findings, digest, signatures, suppressions, verdict_due)
+    result = FileResult(path, fmt, language, findings, signatures, suppressions, verdict_due)
     result.text = None if text is None else _text(text)
     return result
 

@@ -15,7 +15,6 @@ import gc
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from hashlib import blake2b
 from typing import Any
 
 from auditor import suppression
@@ -51,9 +50,6 @@ class FileResult:
     format: str
     language: str = "und"
     findings: list[Finding] = field(default_factory=list)
-    # A digest of the text that was audited, so a report that reads the page again
-    # (the HTML report) can tell whether the file changed since.
-    digest: str = ""
     # For the site phase: each site rule's signature of the page, and the
     # page's suppressions, so site findings obey its disable comments too.
     signatures: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -86,11 +82,6 @@ def batch_collector() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
-
-
-def text_digest(source: str) -> str:
-    """A short fingerprint of a page's decoded text."""
-    return blake2b(source.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 class Auditor:
@@ -204,7 +195,7 @@ class Auditor:
             notes.append(_Note(io.InternalError, f"text analysis failed: {_describe(exc)}; the page was not audited"))
             return self._result(path, fmt, notes, text)
         findings = self._findings(path, notes, selected)
-        result = FileResult(shown, fmt, page.language, digest=text_digest(source), text=text)
+        result = FileResult(shown, fmt, page.language, text=text)
         if text is not None:
             text.add_page(page, self._density(page))
         for check, rules in self._checks:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
@@ -392,7 +393,11 @@ class PageText:
         self.lines = {n: self.lines[n] for n in sorted(set(numbers)) if n in self.lines}
 
 
-def spans(*found: Span | None) -> tuple[Span, ...]:
-    """The spans found, without the Nones of pieces that are not in the prose."""
-    return tuple(span for span in found if span is not None)
+# Spans a finding keeps at most: a term stuffed ten thousand times is marked at its first places,
+# and its findings stay small in memory and in the cache.
+MAX_SPANS = 1_000
 
+
+def spans(*found: Span | None) -> tuple[Span, ...]:
+    """The spans found (the first MAX_SPANS), without the Nones of pieces that are not in the prose."""
+    return tuple(itertools.islice((span for span in found if span is not None), MAX_SPANS))
