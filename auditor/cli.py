@@ -231,7 +231,7 @@ def check(
 def _read_stdin(registry: Registry, settings: Config, name: str | None, keep_text: bool) -> Report:
     """One page from standard input, named by --stdin-filename (its suffix picks the format); no site rules."""
     page = PageSource(str(Path(name)) if name else "-", data=sys.stdin.buffer.read())
-    return Report([Auditor(registry, settings, site=False, keep_text=keep_text).audit_source(page)], config=settings)
+    return Report([Auditor(registry, settings, site=False, keep_text=keep_text).audit_source(page)])
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ def _results(
 def _audit(files: list[str], settings: Config, run: _Run, quiet: bool) -> Report:
     """The discovered pages, both phases, with a progress bar where it helps."""
     with progress(len(files), enabled=not quiet) as bar:
-        return Report(list(_results(files, settings, run, bar.advance)), config=settings)
+        return Report(list(_results(files, settings, run, bar.advance)))
 
 
 def _emit(report: Report, fmt: str, output_file: Path | None, statistics: bool, quiet: bool) -> None:

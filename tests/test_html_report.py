@@ -253,7 +253,7 @@ def audit_folder(folder: Path, **config: object) -> Report:
     settings = Config(selected=frozenset(registry.rules), **config)  # type: ignore[arg-type]
     paths = sorted(str(p) for p in folder.rglob("*") if p.suffix in (".md", ".html"))
     auditor = Auditor(registry, settings, site=len(paths) > 1, keep_text=True)
-    report = Report([auditor.audit_path(p) for p in paths], config=settings)
+    report = Report([auditor.audit_path(p) for p in paths])
     auditor.audit_site(report.files)
     return report
 
