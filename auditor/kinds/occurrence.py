@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 
 from auditor.kinds.base import DataRule, RuleError, locate, tokens
 from auditor.matching import Match, PhraseMatcher
-from auditor.models import Block, Page, Severity
+from auditor.models import Block, Page, Severity, spans
 from auditor.registry import Context, Hit
 
 KEYS = frozenset({"tokens", "max", "max-share", "in", "distinct", "by-language", "opening", "closing", "grading"})
@@ -103,7 +103,8 @@ class OccurrenceRule(DataRule):
             s="" if count == 1 else "s",
             places=", ".join(sorted(places)),
         )
-        yield Hit(line, column, message, evidence, end_line, end_column, severity)
+        marks = spans(*(page.span(u.block, u.match.start, u.match.end, "phrase", u.match.text) for u in found))
+        yield Hit(line, column, message, evidence, end_line, end_column, severity, spans=marks)
 
     def _uses(self, page: Page, context: Context) -> Iterator[_Use]:
         """Each use of a listed phrase, block by block, in the places its list counts in."""
