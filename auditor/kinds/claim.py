@@ -41,7 +41,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from auditor import lexicon, text
-from auditor.kinds.base import DataRule, RuleError, tokens
+from auditor.kinds.base import DataRule, RuleError, grading_options, tokens
 from auditor.matching import Match, PhraseMatcher
 from auditor.models import Block, Link, Page, Severity, Span, spans
 from auditor.registry import Context, Hit, Rule
@@ -279,15 +279,7 @@ def build(definition: Mapping[str, Any], where: str) -> type[DataRule]:
     if group is not None and (not isinstance(group, str) or not group.strip()):
         raise RuleError(f"{where}: group must be a name")
     grading = definition.get("grading")
-    options: dict[str, int] = {}
-    if grading is not None:
-        if not isinstance(grading, Mapping) or set(grading) != set(GRADING):
-            raise RuleError(f"{where}: grading must be a table of {', '.join(GRADING)}")
-        for key in GRADING:
-            value = grading[key]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise RuleError(f"{where}: grading.{key} must be a whole number, 1 or more")
-            options[key] = value
+    options = grading_options(grading, GRADING, where)
     attributes: dict[str, Any] = {
         "matcher": PhraseMatcher(tokens(definition, "tokens", where)),
         "figures": figures,

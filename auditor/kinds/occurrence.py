@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from auditor.kinds.base import DataRule, RuleError, locate, tokens
+from auditor.kinds.base import DataRule, RuleError, grading_options, locate, tokens
 from auditor.matching import Match, PhraseMatcher
 from auditor.models import Block, Page, Severity, spans
 from auditor.registry import Context, Hit
@@ -187,15 +187,7 @@ def build(definition: Mapping[str, Any], where: str) -> type[DataRule]:
         raise RuleError(f"{where}: max must be a whole number, 0 or more")
     if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1):
         raise RuleError(f"{where}: max-share must be a number from 0 to 1")
-    options: dict[str, int] = {}
-    if grading is not None:
-        if not isinstance(grading, Mapping) or set(grading) != set(GRADING):
-            raise RuleError(f"{where}: grading must be a table of {', '.join(GRADING)}")
-        for key in GRADING:
-            value = grading[key]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise RuleError(f"{where}: grading.{key} must be a whole number, 1 or more")
-            options[key] = value
+    options = grading_options(grading, GRADING, where)
     region = definition.get("in", "body")
     if region not in ("body", "paragraphs"):
         raise RuleError(f"{where}: in must be body or paragraphs")
