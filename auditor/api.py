@@ -56,6 +56,7 @@ def audit_paths(
     scheduler: str | None = None,
     partition_size: int | None = None,
     jobs: int = 1,
+    keep_text: bool = False,
 ) -> Report:
     """Audit files, folders and WARC files as `auditor check` does, and return the Report.
 
@@ -63,8 +64,9 @@ def audit_paths(
     None to search above the first path. `engine="dask"` runs on a Dask
     cluster (`pip install 'auditor[dask]'`): the one at `scheduler`, or a
     local one sized to the machine; the local engine audits in `jobs` worker
-    processes. Raises ConfigError for a bad config and WarcError for an
-    unreadable WARC.
+    processes. `keep_text`: each result carries its page's text, which the
+    HTML report shows and rdjson measures columns with. Raises ConfigError for
+    a bad config and WarcError for an unreadable WARC.
     """
     return Report(
         list(
@@ -77,6 +79,7 @@ def audit_paths(
                 scheduler=scheduler,
                 partition_size=partition_size,
                 jobs=jobs,
+                keep_text=keep_text,
             )
         )
     )
@@ -92,13 +95,20 @@ def audit_stream(
     scheduler: str | None = None,
     partition_size: int | None = None,
     jobs: int = 1,
+    keep_text: bool = False,
 ) -> Iterator[FileResult]:
     """The results of `audit_paths`, one page at a time in report order (the Dask engine streams them)."""
     targets = [os.fspath(p) for p in paths] or ["."]
     settings = load_settings(targets, config, select, ignore)
     files = discover(targets, settings)
     yield from audit_files(
-        files, settings, engine=engine, scheduler=scheduler, partition_size=partition_size, jobs=jobs
+        files,
+        settings,
+        engine=engine,
+        scheduler=scheduler,
+        partition_size=partition_size,
+        jobs=jobs,
+        keep_text=keep_text,
     )
 
 
@@ -112,15 +122,18 @@ def audit_files(
     jobs: int = 1,
     cache: ResultCache | None = None,
     on_page: Callable[[], None] | None = None,
+    keep_text: bool = False,
 ) -> Iterator[FileResult]:
     """The results of discovered `files` (pages, and WARC files of pages), in report order.
 
     The local engine audits in `jobs` worker processes and reads and fills
     `cache`; `on_page` is called as each page's own phase ends, for a progress bar.
+    `keep_text`: each result carries its page's text, for the reports that need it
+    (`auditor.reporters.NEEDS_TEXT`); a `cache` must be opened with it too.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    run = Settings(settings, site=looks_across_pages(files))
+    run = Settings(settings, site=looks_across_pages(files), keep_text=keep_text)
     if engine == "dask":
         from auditor.dask_engine import audit_files as on_dask
 

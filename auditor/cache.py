@@ -74,12 +74,12 @@ from typing import Any
 from auditor import __version__, segmenter
 from auditor.config import Config
 from auditor.engine import FileResult
-from auditor.models import Finding, Severity
+from auditor.models import Block, Density, Finding, PageText, Severity, Span, TermBar
 from auditor.registry import Registry
 from auditor.sources import PageSource
 from auditor.suppression import Suppressions
 
-FORMAT = 4  # bump when the layout of an entry or of the folder changes
+FORMAT = 5  # bump when the layout of an entry or of the folder changes
 FOLDER_NAME = ".auditor_cache"
 ENV_VAR = "AUDITOR_CACHE_DIR"
 STALE_DAYS = 30  # an entry no run has read for this long is removed
@@ -114,8 +114,9 @@ class ResultCache:
         self._touch_before = time.time() - _DAY  # entries last touched before this are touched on read
 
     @classmethod
-    def open(cls, folder: Path, registry: Registry, config: Config, site: bool) -> ResultCache:
-        return cls(folder, run_fingerprint(registry, config, site), config, code_fingerprint(registry))
+    def open(cls, folder: Path, registry: Registry, config: Config, site: bool, keep_text: bool = False) -> ResultCache:
+        """The cache for a run; one that keeps the pages' text (`keep_text`) has entries of its own, holding it."""
+        return cls(folder, run_fingerprint(registry, config, site, keep_text), config, code_fingerprint(registry))
 
     # --- keys ---------------------------------------------------------------------
 
@@ -291,11 +292,12 @@ def _code_state(registry: Registry) -> dict[str, Any]:
     }
 
 
-def run_fingerprint(registry: Registry, config: Config, site: bool) -> str:
+def run_fingerprint(registry: Registry, config: Config, site: bool, keep_text: bool = False) -> str:
     """Everything a page's result depends on that is the same for every page of the run."""
     state = {
         **_code_state(registry),
         "site": site,
+        "text": keep_text,
         "severities": sorted((code, severity.value) for code, severity in config.severities.items()),
         "options": sorted((code, sorted(options.items())) for code, options in config.options.items()),
         "watch": list(config.watch_terms),
@@ -375,11 +377,21 @@ def _encode(result: FileResult, key: str) -> bytes:
         "key": key,
         "format": result.format,
         "language": result.language,
-        "digest": result.digest,
         "findings": [
-            [f.rule, f.severity.value, f.line, f.column, f.end_line, f.end_column, f.message, f.evidence]
+            [
+                f.rule,
+                f.severity.value,
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column,
+                f.message,
+                f.evidence,
+                [[s.block, s.start, s.end, s.label, s.term] for s in f.spans],
+            ]
             for f in result.findings
         ],
+        "text": None if result.text is None else _text_data(result.text),
         "signatures": [[code, _plain(value)] for code, value in result.signatures.items()],
         "suppressions": None if result.suppressions is None else _plain(result.suppressions),
         "verdict": None if result.verdict_due is None else result.verdict_due.value,
@@ -390,16 +402,17 @@ def _encode(result: FileResult, key: str) -> bytes:
 def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResult:
     if not isinstance(document, dict) or document.get("auditor-cache") != FORMAT or document.get("key") != key:
         raise ValueError("not an entry of this cache for this key")
-    fmt, language, digest = document["format"], document["language"], document["digest"]
-    if not all(isinstance(value, str) for value in (fmt, language, digest)):
-        raise ValueError("format, language and digest must be strings")
+    fmt, language = document["format"], document["language"]
+    if not all(isinstance(value, str) for value in (fmt, language)):
+        raise ValueError("format and language must be strings")
     findings = []
-    for rule, severity, line, column, end_line, end_column, message, evidence in document["findings"]:
+    for rule, severity, line, column, end_line, end_column, message, evidence, marks in document["findings"]:
         registered = registry.rules[rule]
         if not all(type(n) is int for n in (line, column, end_line, end_column)):
             raise ValueError("positions must be integers")
         if not isinstance(message, str) or not isinstance(evidence, str):
             raise ValueError("message and evidence must be strings")
+        spans = tuple(_span(mark) for mark in marks)
         findings.append(
             Finding(
                 rule=registered.code,
@@ -413,8 +426,10 @@ def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResul
                 end_column=end_column,
                 message=message,
                 evidence=evidence,
+                spans=spans,
             )
         )
+    text = document["text"]
     rebuild = _rebuilder(registry)
     signatures = {}
     for code, value in document["signatures"]:
@@ -428,7 +443,81 @@ def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResul
             raise ValueError("suppressions of the wrong type")
     verdict = document.get("verdict")
     verdict_due = None if verdict is None else Severity(verdict)
-    return FileResult(path, fmt, language, findings, digest, signatures, suppressions, verdict_due)
+    result = FileResult(path, fmt, language, findings, signatures, suppressions, verdict_due)
+    result.text = None if text is None else _text(text)
+    return result
+
+
+def _span(mark: Any) -> Span:
+    block, start, end, label, term = mark
+    if not all(type(n) is int for n in (block, start, end)) or not isinstance(label, str) or not isinstance(term, str):
+        raise ValueError("a span is three integers and two strings")
+    return Span(block, start, end, label, term)
+
+
+def _text_data(text: PageText) -> dict[str, Any]:
+    density = text.density
+    return {
+        "lines": [[n, line] for n, line in text.lines.items()],
+        "title": text.title,
+        "blocks": [[b.kind, b.text, b.line, b.column, b.level] for b in text.blocks],
+        "omitted": text.omitted,
+        "headings": [list(heading) for heading in text.headings],
+        "density": None
+        if density is None
+        else [
+            density.total,
+            [[b.label, b.count, b.share, b.severity and b.severity.value, b.limit, b.note] for b in density.bars],
+            density.limit,
+            density.error_limit,
+            density.min_words,
+        ],
+    }
+
+
+def _text(data: Any) -> PageText:
+    """A page's kept text from its entry; wrong types raise, and the entry is a miss."""
+    blocks = [
+        Block(_str(kind), _str(body), _int(line), _int(column), _int(level))
+        for kind, body, line, column, level in data["blocks"]
+    ]
+    headings = [
+        (_int(level), _str(body), None if index is None else _int(index)) for level, body, index in data["headings"]
+    ]
+    density = None
+    if data["density"] is not None:
+        total, bars, limit, error_limit, min_words = data["density"]
+        density = Density(
+            _int(total),
+            [
+                TermBar(
+                    _str(label),
+                    _int(count),
+                    float(share),
+                    None if sev is None else Severity(sev),
+                    float(lim),
+                    _str(note),
+                )
+                for label, count, share, sev, lim, note in bars
+            ],
+            float(limit),
+            float(error_limit),
+            _int(min_words),
+        )
+    lines = {_int(n): _str(line) for n, line in data["lines"]}
+    return PageText(lines, _str(data["title"]), blocks, _int(data["omitted"]), headings, density)
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise ValueError("not an integer")
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    return value
 
 
 _rebuilders: dict[int, tuple[Registry, _Rebuilder]] = {}

@@ -30,7 +30,7 @@ from auditor.kinds import registry_for
 from auditor.progress import progress
 from auditor.registry import Registry, default_registry
 from auditor.report import Report
-from auditor.reporters import FINDINGS_ONLY, FORMATS, STATISTICS, STREAMED
+from auditor.reporters import FINDINGS_ONLY, FORMATS, NEEDS_TEXT, STATISTICS, STREAMED
 from auditor.reporters.text import summary_line
 from auditor.runner import default_jobs
 from auditor.sources import PageSource
@@ -186,18 +186,20 @@ def check(
     if engine.value == "dask" and importlib.util.find_spec("distributed") is None:
         raise _fail("--engine dask needs Dask: pip install 'auditor[dask]'")
 
+    # Only the reports that show or measure the pages' text have the engine keep it.
+    keep_text = output_format.value in NEEDS_TEXT and not statistics
     if from_stdin:
-        report = _read_stdin(registry, settings, stdin_filename)
+        report = _read_stdin(registry, settings, stdin_filename, keep_text)
     else:
         files = discover(targets, settings)
+        folder = cache_folder(settings, cache_dir)
         run = _Run(
             engine.value,
             scheduler,
             partition_size,
             jobs or default_jobs(),
-            None
-            if no_cache
-            else ResultCache.open(cache_folder(settings, cache_dir), registry, settings, len(files) > 1),
+            None if no_cache else ResultCache.open(folder, registry, settings, len(files) > 1, keep_text),
+            keep_text,
         )
         streamed = STREAMED.get(output_format.value)
         if streamed is not None and not (baseline_file or write_baseline or statistics or output_file):
@@ -226,10 +228,10 @@ def check(
     raise typer.Exit(1 if report.fails(settings.fail_on) and not exit_zero else 0)
 
 
-def _read_stdin(registry: Registry, settings: Config, name: str | None) -> Report:
+def _read_stdin(registry: Registry, settings: Config, name: str | None, keep_text: bool) -> Report:
     """One page from standard input, named by --stdin-filename (its suffix picks the format); no site rules."""
     page = PageSource(str(Path(name)) if name else "-", data=sys.stdin.buffer.read())
-    return Report([Auditor(registry, settings, site=False).audit_source(page)], config=settings)
+    return Report([Auditor(registry, settings, site=False, keep_text=keep_text).audit_source(page)])
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,7 @@ class _Run:
     partition_size: int | None
     jobs: int
     cache: ResultCache | None
+    keep_text: bool = False
 
 
 def _results(
@@ -257,6 +260,7 @@ def _results(
             jobs=run.jobs,
             cache=run.cache,
             on_page=on_page,
+            keep_text=run.keep_text,
         )
     except WarcError as exc:
         raise _fail(str(exc)) from None
@@ -269,7 +273,7 @@ def _results(
 def _audit(files: list[str], settings: Config, run: _Run, quiet: bool) -> Report:
     """The discovered pages, both phases, with a progress bar where it helps."""
     with progress(len(files), enabled=not quiet) as bar:
-        return Report(list(_results(files, settings, run, bar.advance)), config=settings)
+        return Report(list(_results(files, settings, run, bar.advance)))
 
 
 def _emit(report: Report, fmt: str, output_file: Path | None, statistics: bool, quiet: bool) -> None:

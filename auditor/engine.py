@@ -15,7 +15,6 @@ import gc
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from hashlib import blake2b
 from typing import Any
 
 from auditor import diagnostics, suppression, verdict
@@ -23,7 +22,7 @@ from auditor.config import Config
 from auditor.guard import TimeLimitExceeded, time_limit
 from auditor.kinds.base import DataRule
 from auditor.loading import LoadError, cut_bytes, decode_text, printable_path, read_bytes
-from auditor.models import Finding, Page, Severity
+from auditor.models import Density, Finding, Page, PageText, Severity
 from auditor.parsing import format_of, parse_page
 from auditor.registry import Check, Context, Hit, RegisteredRule, Registry, Rule, SiteRule, engine_checks
 from auditor.sources import PageSource
@@ -51,9 +50,6 @@ class FileResult:
     format: str
     language: str = "und"
     findings: list[Finding] = field(default_factory=list)
-    # A digest of the text that was audited, so a report that reads the page again
-    # (the HTML report) can tell whether the file changed since.
-    digest: str = ""
     # For the site phase: each site rule's signature of the page, and the
     # page's suppressions, so site findings obey its disable comments too.
     signatures: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -63,6 +59,9 @@ class FileResult:
     verdict_due: Severity | None = field(default=None, repr=False)
     # A symlink out of the audited tree (IO010): not read, and no report may read it either.
     outside: bool = False
+    # The page's text, for the reports that show it (HTML) or measure columns with it (rdjson):
+    # kept only by an Auditor made with `keep_text`, and None for a page that was not read.
+    text: PageText | None = field(default=None, repr=False)
 
 
 # Collector thresholds for a batch of pages (see `batch_collector`).
@@ -85,20 +84,17 @@ def batch_collector() -> Iterator[None]:
         gc.unfreeze()
 
 
-def text_digest(source: str) -> str:
-    """A short fingerprint of a page's decoded text."""
-    return blake2b(source.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
 class Auditor:
     """Audits pages with one registry and one config."""
 
-    def __init__(self, registry: Registry, config: Config, site: bool = True) -> None:
+    def __init__(self, registry: Registry, config: Config, site: bool = True, keep_text: bool = False) -> None:
         self.registry = registry
         self.config = config
         self.limits = config.limits
         # `site`: whether this run looks across pages; a single-file run skips site rules.
         self.site = site
+        # `keep_text`: whether each result carries its page's text (`FileResult.text`), for the report.
+        self.keep_text = keep_text
         self._checks: list[tuple[Check, list[RegisteredRule]]] = []
         # The io and page-verdict rules are the engine's own: they read files and findings, not pages.
         own = engine_checks()
@@ -178,6 +174,7 @@ class Auditor:
         if shown != path:
             notes.append(_Note(diagnostics.InvalidFileName, _BAD_NAME))
         selected = self.config.rules_for(path)
+        text = PageText(PageText.lines_of(source)) if self.keep_text else None
         try:
             # Parsers have their own slow cases (markdown-it on a page of unclosed "[x]("):
             # they get the same time limit as a check.
@@ -186,12 +183,12 @@ class Auditor:
         except Exception as exc:  # a parser bug or a resource limit must not stop the run
             failure = f"the {fmt} parser failed: {_describe(exc)}; the page was not audited"
             notes.append(_Note(diagnostics.InternalError, failure))
-            return self._result(path, fmt, notes)
+            return self._result(path, fmt, notes, text)
         except TimeLimitExceeded:
             limit = self.limits.check_timeout
             failure = f"the {fmt} parser ran past check-timeout ({limit:g} s) and was stopped; the page was not audited"
             notes.append(_Note(diagnostics.InternalError, failure))
-            return self._result(path, fmt, notes)
+            return self._result(path, fmt, notes, text)
         if front.error:
             notes.append(_Note(diagnostics.InvalidFrontMatter, front.error))
         notes.extend(_Note(diagnostics.NestingTooDeep, f"the page {cut}") for cut in page.cut)
@@ -203,9 +200,11 @@ class Auditor:
         except Exception as exc:  # a bug in it must not stop the run
             failure = f"text analysis failed: {_describe(exc)}; the page was not audited"
             notes.append(_Note(diagnostics.InternalError, failure))
-            return self._result(path, fmt, notes)
+            return self._result(path, fmt, notes, text)
         findings = self._findings(path, notes, selected)
-        result = FileResult(shown, fmt, page.language, digest=text_digest(source))
+        result = FileResult(shown, fmt, page.language, text=text)
+        if text is not None:
+            text.add_page(page, self._density(page))
         for check, rules in self._checks:
             chosen = [r for r in rules if r.code in selected]
             if chosen:
@@ -221,7 +220,18 @@ class Auditor:
                 _add_verdict(result, severity, hidden, self.verdict_weights)
         if result.signatures or result.verdict_due:
             result.suppressions = hidden
+        if not self.site:
+            _keep_lines(result)  # no site finding is to come
         return result
+
+    def _density(self, page: Page) -> Density | None:
+        """The page's term density, from the first rule that grades one (KS101), for the HTML report."""
+        for _, rules in self._checks:
+            for registered in rules:
+                found = registered.rule().density(page, self._context(registered))
+                if found is not None:
+                    return found
+        return None
 
     def _run_check(
         self, check: Check, rules: list[RegisteredRule], page: Page, result: FileResult, selected: frozenset[str]
@@ -386,6 +396,7 @@ class Auditor:
         result.findings.sort(key=Finding.sort_key)
         result.signatures.clear()
         result.suppressions = None
+        _keep_lines(result)
         return result
 
     def _context(self, registered: RegisteredRule) -> Context:
@@ -418,6 +429,7 @@ class Auditor:
             message=hit.message,
             evidence=hit.evidence,
             group=hit.group,
+            spans=hit.spans,
         )
 
     def _findings(self, path: str, notes: Iterable[_Note], selected: frozenset[str]) -> list[Finding]:
@@ -429,16 +441,24 @@ class Auditor:
             if note.rule.code in selected
         ]
 
-    def _result(self, path: str, fmt: str, notes: list[_Note]) -> FileResult:
+    def _result(self, path: str, fmt: str, notes: list[_Note], text: PageText | None = None) -> FileResult:
         """The result of a page that was not audited, holding only its io findings."""
         shown = printable_path(path)
         if shown != path:
             notes.append(_Note(diagnostics.InvalidFileName, _BAD_NAME))
-        return FileResult(shown, fmt, "und", self._findings(path, notes, self.config.rules_for(path)))
+        result = FileResult(shown, fmt, "und", self._findings(path, notes, self.config.rules_for(path)), text=text)
+        _keep_lines(result)
+        return result
 
     def _unreadable(self, path: str, fmt: str, reason: str) -> FileResult:
         message = f"{printable_path(path)} {reason}; it was not audited"
         return self._result(path, fmt, [_Note(diagnostics.UnreadableFile, message)])
+
+
+def _keep_lines(result: FileResult) -> None:
+    """Cut the kept text's lines down to those the findings point at, once all findings are in."""
+    if result.text is not None:
+        result.text.keep_lines(n for f in result.findings for n in (f.line, f.end_line))
 
 
 def _add_verdict(

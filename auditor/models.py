@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import bisect
 import enum
+import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
@@ -63,6 +64,18 @@ class Severity(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Span:
+    """A piece of the page a finding rests on: characters `start` to `end` of the text of prose
+    block number `block` (an index into `Page.prose`), so a report can mark it without parsing."""
+
+    block: int
+    start: int
+    end: int
+    label: str = ""  # what the piece is to the rule: "term", "phrase", "claim", "link", "heading"…
+    term: str = ""  # the counted term the piece is an occurrence of, as the finding quotes it
+
+
+@dataclass(frozen=True)
 class Finding:
     """One reported problem, immutable once made. Positions are 1-based, columns in characters."""
 
@@ -80,6 +93,8 @@ class Finding:
     # For site rules: what the finding's page shares with the others it is reported with
     # (a skeleton, a promo destination, a group of near-copies), so reports can group them.
     group: str = ""
+    # Where in the page's text the evidence stands; not part of the JSON output.
+    spans: tuple[Span, ...] = ()
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line, self.column, self.rule, self.message)
@@ -241,7 +256,148 @@ class Page:
                     return lineno, col + 1, lineno, col + 1 + len(first_line)
         return block.line, block.column, block.line, block.column
 
+    @cached_property
+    def _prose_index(self) -> dict[int, int]:
+        return {id(block): index for index, block in enumerate(self.prose)}
+
+    def span(self, block: Block, start: int, end: int, label: str = "", term: str = "") -> Span | None:
+        """The span of `block`'s text from `start` to `end`; None for a block outside the prose
+        (code, the keywords list), which reports do not show."""
+        index = self._prose_index.get(id(block))
+        return None if index is None or end <= start else Span(index, start, end, label, term)
+
+    def block_span(self, block: Block | None, label: str = "") -> Span | None:
+        """The whole of `block`'s text as a span."""
+        return None if block is None else self.span(block, 0, len(block.text), label)
+
+    @cached_property
+    def _prose_by_line(self) -> dict[int, list[Block]]:
+        """The prose blocks on each source line (pages hold thousands of blocks and links)."""
+        found: dict[int, list[Block]] = {}
+        for block in self.prose:
+            for line in range(block.line, block.line + block.text.count("\n") + 1):
+                found.setdefault(line, []).append(block)
+        return found
+
+    def link_span(self, link: Link, label: str = "link") -> Span | None:
+        """Where a link's text stands in the prose: in the nearest block within two lines of its own."""
+        needle = link.text.strip()
+        if not needle:
+            return None
+        by_line = self._prose_by_line
+        seen: set[int] = set()
+        for line in (link.line, link.line - 1, link.line + 1, link.line - 2, link.line + 2):
+            for block in by_line.get(line, ()):
+                if id(block) in seen:
+                    continue
+                seen.add(id(block))
+                # From the start of the link's line in the block: a search of the whole of a long block
+                # for each of its links would cost its length times its links.
+                start = block.text.find(needle, self._line_start(block, link.line))
+                if start < 0:
+                    start = block.text.find(needle)
+                if start >= 0:
+                    return self.span(block, start, start + len(needle), label)
+        return None
+
+    def _line_start(self, block: Block, line: int) -> int:
+        """The offset in `block`'s text where source line `line` starts (0 before the block)."""
+        starts = self.memo(("line starts", id(block)), lambda: [0, *(m.end() for m in _NEWLINE.finditer(block.text))])
+        return starts[min(max(line - block.line, 0), len(starts) - 1)]
+
+    def find(self, needle: str, label: str = "", blocks: Iterable[Block] | None = None) -> tuple[Span, ...]:
+        """Every place of `needle` in the prose (or in `blocks`), ignoring case and reading any run
+        of white space as one: for evidence that recurs word for word (a repeated phrase)."""
+        words = needle.split()
+        if not words or len(needle.strip()) < 2:
+            return ()
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+        found = (
+            self.span(block, m.start(), m.end(), label)
+            for block in (self.prose if blocks is None else blocks)
+            for m in pattern.finditer(block.text)
+        )
+        return spans(*found)
+
     def line_of_offset(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset into `source`."""
         index = bisect.bisect_right(self._line_starts, offset) - 1
         return index + 1, offset - self._line_starts[index] + 1
+
+
+# A page's text is kept for a report up to this much; past it the report says how much was left out.
+MAX_TEXT_BLOCKS = 600
+MAX_TEXT_CHARS = 120_000
+
+
+@dataclass
+class TermBar:
+    """One term of a page's density chart, as KS101 counts and grades it."""
+
+    label: str
+    count: int
+    share: float
+    severity: Severity | None  # what KS101 makes of it (None: under the limits)
+    limit: float  # the limit it is measured against (lower for a watch term)
+    note: str = ""  # "allowed", "watched"
+
+
+@dataclass
+class Density:
+    total: int  # content words of the body
+    bars: list[TermBar]
+    limit: float
+    error_limit: float
+    min_words: int
+
+
+@dataclass
+class PageText:
+    """What a report that shows more of a page than its findings needs of it, handed over by the
+    engine in the runs whose report asks for it (`Auditor(keep_text=True)`): no reporter reads or
+    parses a page again. The spans of the page's findings index `blocks`."""
+
+    # Source lines holding more than ASCII, by number: what turning a column from characters
+    # into UTF-8 bytes needs (rdjson). Cut down to the lines findings point at once they are known.
+    lines: dict[int, str] = field(default_factory=dict)
+    title: str = ""
+    blocks: list[Block] = field(default_factory=list)  # the first of `Page.prose`, without their words
+    omitted: int = 0  # prose blocks left out past MAX_TEXT_BLOCKS / MAX_TEXT_CHARS
+    # The heading skeleton, the title's block first (level 0): level, text, index in `blocks` (None: not kept).
+    headings: list[tuple[int, str, int | None]] = field(default_factory=list)
+    density: Density | None = None
+
+    @staticmethod
+    def lines_of(source: str) -> dict[int, str]:
+        return {n: line for n, line in enumerate(source.split("\n"), 1) if not line.isascii()}
+
+    def add_page(self, page: Page, density: Density | None) -> None:
+        """The page's prose, title, headings and term density."""
+        chars = 0
+        for block in page.prose:
+            if len(self.blocks) >= MAX_TEXT_BLOCKS or chars >= MAX_TEXT_CHARS:
+                break
+            # A copy: the original holds its words, many times the size of its text.
+            self.blocks.append(Block(block.kind, block.text, block.line, block.column, block.level))
+            chars += len(block.text)
+        self.omitted = len(page.prose) - len(self.blocks)
+        self.title = page.title or ""
+        shown = {id(block): index for index, block in enumerate(page.prose[: len(self.blocks)])}
+        title = page.title_block
+        self.headings = [(0, title.text, shown.get(id(title)))] if title is not None else []
+        self.headings += [(b.level, b.text, shown.get(id(b))) for b in page.headings if b is not title]
+        self.density = density
+
+    def keep_lines(self, numbers: Iterable[int]) -> None:
+        """Drop the lines no finding points at."""
+        self.lines = {n: self.lines[n] for n in sorted(set(numbers)) if n in self.lines}
+
+
+# Spans a finding keeps at most: a term stuffed ten thousand times is marked at its first places,
+# and its findings stay small in memory and in the cache.
+MAX_SPANS = 1_000
+
+
+def spans(*found: Span | None) -> tuple[Span, ...]:
+    """The spans found (the first MAX_SPANS), without the Nones of pieces that are not in the prose."""
+    return tuple(itertools.islice((span for span in found if span is not None), MAX_SPANS))

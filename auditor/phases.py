@@ -37,10 +37,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Settings:
-    """What a worker needs to audit like the parent: the config, and whether the run looks across pages."""
+    """What a worker needs to audit like the parent: the config, whether the run looks across pages,
+    and whether it keeps the pages' text."""
 
     config: Config
     site: bool = True
+    # Whether results carry their page's text (`FileResult.text`): for the reports that need it.
+    keep_text: bool = False
 
 
 _cached: tuple[Settings, Auditor] | None = None
@@ -50,7 +53,8 @@ def auditor_for(settings: Settings) -> Auditor:
     """This process's Auditor for `settings`, made once (the installed checks and the config's custom rules)."""
     global _cached
     if _cached is None or _cached[0] != settings:
-        _cached = (settings, Auditor(registry_for(settings.config), settings.config, site=settings.site))
+        registry = registry_for(settings.config)
+        _cached = (settings, Auditor(registry, settings.config, site=settings.site, keep_text=settings.keep_text))
     return _cached[1]
 
 

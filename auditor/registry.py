@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from auditor import __version__
-from auditor.models import Page, Severity
+from auditor.models import Density, Page, Severity, Span
 
 ENTRY_POINT_GROUP = "auditor.checks"
 CODE_PATTERN = re.compile(r"^[A-Z]{2,3}[0-9]{3}$")
@@ -52,6 +52,8 @@ class Hit:
     # A site rule's group: pages reported with the same group share one skeleton,
     # destination or set of near-copies (the HTML report shows them together).
     group: str = ""
+    # The pieces of the page's text the hit rests on (`Page.span` makes them), for reports to mark.
+    spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ class Rule:
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         raise NotImplementedError
+
+    def density(self, page: Page, context: Context) -> Density | None:
+        """The page's term density as this rule grades it, for the HTML report's chart: None for
+        every rule but one that grades terms by their share of the page (KS101)."""
+        return None
 
     @classmethod
     def docs(cls) -> str:
@@ -282,3 +289,20 @@ def default_registry() -> Registry:
         sources.append((f"entry point {entry.name!r} of {dist.name if dist else 'an unknown package'}", loaded))
     validate([*(("the auditor engine", check) for check in engine_checks()), *sources])
     return Registry(checks, providers)
+
+
+@cache
+def _markdown_renderer():  # type: ignore[no-untyped-def]
+    from markdown_it import MarkdownIt
+
+    # Raw HTML in a rule's docstring (a plugin's) is escaped, and markdown-it refuses
+    # javascript:, vbscript:, file: and data: links.
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def rule_docs_html(docs: str) -> str:
+    """A rule's documentation (`Rule.docs()`, Markdown) as HTML, for the HTML report: rendered here,
+    beside the rules, so that no reporter needs a Markdown parser."""
+    # The docstrings put a bold heading and its paragraph on consecutive lines; make each its own block.
+    docs = re.sub(r"^(\*\*[^*\n]+\*\*)$", r"\n\1\n", docs, flags=re.M)
+    return _markdown_renderer().render(docs)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.config import Config
 from auditor.engine import FileResult
 from auditor.models import Severity
 
@@ -14,9 +13,6 @@ class Report:
     files: list[FileResult] = field(default_factory=list)
     # Findings left out because the baseline (`--baseline`) already holds them.
     baselined: int = 0
-    # The run's configuration, for reporters that show more than the findings
-    # (the HTML report draws each page's term density against its rule's limits).
-    config: Config | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for result in self.files for f in result.findings if f.severity is severity)

@@ -69,7 +69,7 @@ def _run(
         cached: dict[int, FileResult] = {}
     elif jobs <= 1 or len(sources) <= 1:
         # One pass: each file is read once, looked up, and audited here on a miss.
-        auditor = Auditor(registry, job.config, site=job.site)
+        auditor = Auditor(registry, job.config, site=job.site, keep_text=job.keep_text)
         for source in sources:
             yield _cached_or_audited(source, cache, auditor, registry)
         return
@@ -78,7 +78,7 @@ def _run(
     if jobs > 1 and len(pending) >= POOL_MIN_PAGES_PER_JOB * jobs:
         audited = _in_pool([source for _, source in pending], job, jobs, cache)
     else:
-        auditor = Auditor(registry, job.config, site=job.site)
+        auditor = Auditor(registry, job.config, site=job.site, keep_text=job.keep_text)
         audited = (_audited(source, auditor, cache) for _, source in pending)
     for index in range(len(sources)):
         found = cached.pop(index, None)

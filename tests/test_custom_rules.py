@@ -345,7 +345,7 @@ def test_the_built_in_claim_rules_are_declared_as_data() -> None:
     explained = run("explain", "UC303")
     assert explained.stdout.startswith("UC303 (guarantee-claim), check unverifiable-claims, default severity warning")
     assert (
-        "Declared as data (claim rule) in auditor/checks/unverifiable_claims/rules.toml: rules[2]." in explained.stdout
+        "Declared as data (claim rule) in auditor_checks/unverifiable_claims/rules.toml: rules[2]." in explained.stdout
     )
     assert (
         "Defaults: error-claims = 3, error-kinds = 2, error-claims-with-title = 3, error-strong = 2" in explained.stdout
@@ -411,7 +411,7 @@ def test_an_occurrence_rule_counts_distinct_phrases_by_place_and_grades_them(
 
 def test_the_built_in_stock_phrase_rule_is_declared_as_data() -> None:
     explained = run("explain", "stock-phrase")
-    assert "Declared as data (occurrence rule) in auditor/checks/templated_sections/rules.toml: rules[0]." in (
+    assert "Declared as data (occurrence rule) in auditor_checks/templated_sections/rules.toml: rules[0]." in (
         explained.stdout
     )
     assert "Defaults: edge-paragraphs = 3, warning-phrases = 2, error-phrases = 3" in explained.stdout

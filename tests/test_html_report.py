@@ -252,8 +252,8 @@ def audit_folder(folder: Path, **config: object) -> Report:
     registry = default_registry()
     settings = Config(selected=frozenset(registry.rules), **config)  # type: ignore[arg-type]
     paths = sorted(str(p) for p in folder.rglob("*") if p.suffix in (".md", ".html"))
-    auditor = Auditor(registry, settings, site=len(paths) > 1)
-    report = Report([auditor.audit_path(p) for p in paths], config=settings)
+    auditor = Auditor(registry, settings, site=len(paths) > 1, keep_text=True)
+    report = Report([auditor.audit_path(p) for p in paths])
     auditor.audit_site(report.files)
     return report
 
@@ -288,23 +288,23 @@ def test_packed_pages_unpack_to_the_inline_markup(monkeypatch: pytest.MonkeyPatc
         assert body in inline, anchor
 
 
-def test_a_page_that_vanished_or_changed_since_the_audit(tmp_path: Path) -> None:
+def test_the_report_shows_the_audited_text_and_never_reads_the_pages_again(tmp_path: Path) -> None:
     for name in ("esim-topup.md", "cheap-vpn.md"):
         shutil.copy(EXAMPLES / "spam" / name, tmp_path / name)
     report = audit_folder(tmp_path)
     (tmp_path / "esim-topup.md").unlink()
     changed = tmp_path / "cheap-vpn.md"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n新加的一段。\n", encoding="utf-8")
+    changed.write_text("# 全新的页面\n\n新加的一段。\n", encoding="utf-8")
     document = render(report)
     gone = section(document, "esim-topup.md")
-    assert "can no longer be read" in gone and "<mark" not in gone
-    assert "PL402" in gone  # its findings are all still there
+    assert re.search(r'<mark class="warning"[^>]*>极光卡</mark>', gone)  # marked as it was audited
+    assert "PL402" in gone
     edited = section(document, "cheap-vpn.md")
-    assert "changed since it was audited" in edited and "<mark" in edited
+    assert "<mark" in edited and "新加的一段" not in edited
     assert not any(p.name.startswith("report") for p in tmp_path.iterdir())  # nothing written beside the pages
 
 
-def test_undecodable_and_unreadable_pages_do_not_stop_the_report(tmp_path: Path) -> None:
+def test_pages_without_their_text_do_not_stop_the_report(tmp_path: Path) -> None:
     page = tmp_path / "a.md"
     page.write_text("# 标题\n\n极光卡是最好的电话卡。\n", encoding="utf-8")
     findings = [
@@ -322,10 +322,9 @@ def test_undecodable_and_unreadable_pages_do_not_stop_the_report(tmp_path: Path)
             "极光卡是最好的电话卡。",
         )
     ]
-    report = Report([FileResult(str(page), "markdown", "zh", findings)])
-    page.write_bytes(b"\x00\x01binary now")
+    report = Report([FileResult(str(page), "markdown", "zh", findings)])  # audited without keeping its text
     document = render(report)
-    assert "can no longer be read as text" in document
+    assert "text was not kept" in document and "superlative" in document
     report.files[0].findings.append(
         Finding("IO001", "unreadable-file", "io", Severity.WARNING, str(page), 1, 1, 1, 1, "unreadable", "")
     )

@@ -18,10 +18,10 @@ ROOT = Path(__file__).parents[1]
 def _lists() -> list[tuple[str, str, str]]:
     found = []
     for package in (
-        "auditor.checks.keyword_stuffing",
-        "auditor.checks.promo_links",
-        "auditor.checks.templated_sections",
-        "auditor.checks.unverifiable_claims",
+        "auditor_checks.keyword_stuffing",
+        "auditor_checks.promo_links",
+        "auditor_checks.templated_sections",
+        "auditor_checks.unverifiable_claims",
         "auditor.kinds",
     ):
         folder = resources.files(package).joinpath("data")

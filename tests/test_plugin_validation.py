@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from auditor_checks.keyword_stuffing import CHECK as KS
 
-from auditor.checks.keyword_stuffing import CHECK as KS
 from auditor.registry import Check, PluginError, validate
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 # The package re-exports the function `survey` under the module's name: import the module itself.
-survey = importlib.import_module("auditor.checks.promo_links.survey")
+survey = importlib.import_module("auditor_checks.promo_links.survey")
 
 
 def test_case_traps_are_all_non_ascii_matches_of_cue_letters() -> None:

@@ -6,8 +6,7 @@ import re
 from hashlib import blake2b
 
 import pytest
-
-from auditor.checks.templated_sections import site
+from auditor_checks.templated_sections import site
 
 _PLAIN_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _PLAIN_NON_WORD = re.compile(r"[^\w\x00#]+|_")

@@ -6,10 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from hypothesis import given
-from hypothesis import strategies as st
-
-from auditor.checks.keyword_stuffing import (
+from auditor_checks.keyword_stuffing import (
     RepeatedPhrase,
     TermDensity,
     _merge,
@@ -18,7 +15,7 @@ from auditor.checks.keyword_stuffing import (
     is_watched,
     user_terms,
 )
-from auditor.checks.keyword_stuffing.terms import (
+from auditor_checks.keyword_stuffing.terms import (
     LIST_KINDS,
     Term,
     block_key,
@@ -28,6 +25,9 @@ from auditor.checks.keyword_stuffing.terms import (
     page_counts,
     prose_words,
 )
+from hypothesis import given
+from hypothesis import strategies as st
+
 from auditor.models import Page
 from auditor.parsing import parse_page
 from auditor.registry import Context

@@ -49,6 +49,22 @@ def tokens(definition: Mapping[str, Any], key: str, where: str, required: bool =
     return tuple(found)
 
 
+def grading_options(grading: Any, keys: tuple[str, ...], where: str) -> dict[str, int]:
+    """A rule's `grading` table (its error thresholds, which become the rule's options), checked:
+    every one of `keys`, each a whole number of 1 or more; {} when the rule has none."""
+    if grading is None:
+        return {}
+    if not isinstance(grading, Mapping) or set(grading) != set(keys):
+        raise RuleError(f"{where}: grading must be a table of {', '.join(keys)}")
+    options: dict[str, int] = {}
+    for key in keys:
+        value = grading[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise RuleError(f"{where}: grading.{key} must be a whole number, 1 or more")
+        options[key] = value
+    return options
+
+
 def locate(page: Page, block: Block, match: Match) -> tuple[int, int, int, int]:
     """Where a match in a block's text stands in the source: on the line its offset falls on, when found there."""
     line = block.line + block.text.count("\n", 0, match.start)

@@ -41,9 +41,9 @@ from functools import cache
 from typing import Any, ClassVar
 
 from auditor import lexicon, text
-from auditor.kinds.base import DataRule, RuleError, tokens
+from auditor.kinds.base import DataRule, RuleError, grading_options, tokens
 from auditor.matching import Match, PhraseMatcher
-from auditor.models import Block, Link, Page, Severity
+from auditor.models import Block, Link, Page, Severity, Span, spans
 from auditor.registry import Context, Hit, Rule
 
 KEYS = frozenset({"tokens", "figures", "exempt", "support", "group", "weak", "grading"})
@@ -100,6 +100,7 @@ class Claim:
     entries: tuple[str, ...]  # the list entries they matched, for counting distinct claims
     sentence: str
     in_title: bool  # made in the page's title or meta description
+    start: int = 0  # where the sentence starts in the block's text
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,15 @@ class ClaimRule(DataRule):
                 message=self.say(match=claim.phrases[0], quoted=quoted, note=note),
                 evidence=_clip(claim.sentence),
                 severity=severity,
+                spans=spans(_sentence_span(page, claim)),
             )
+
+
+def _sentence_span(page: Page, claim: Claim) -> Span | None:
+    """The claim's sentence, without the white space around it."""
+    sentence = claim.sentence
+    start = claim.start + len(sentence) - len(sentence.lstrip())
+    return page.span(claim.block, start, claim.start + len(sentence.rstrip()), "claim")
 
 
 def page_claims(group: Group, page: Page, allow_terms: Sequence[str] = ()) -> PageClaims:
@@ -177,10 +186,10 @@ def _block_claims(group: Group, page: Page, block: Block, allowed: tuple[str, ..
     # A link to a source anywhere in the block backs every claim of the block.
     if any(_is_source(link) for link in page.links_in(block)):
         return []
-    spans = text.sentences(body)
+    sentences = text.sentences(body)
     headline = block.kind in ("title", "description") or (block.kind == "heading" and block.text == page.title)
     claims: list[Claim] = []
-    for index, (start, end) in enumerate(spans):
+    for index, (start, end) in enumerate(sentences):
         sentence = body[start:end]
         if not group.anywhere.may_match(sentence):
             continue
@@ -188,7 +197,7 @@ def _block_claims(group: Group, page: Page, block: Block, allowed: tuple[str, ..
         if not by_rule:
             continue
         # A source may follow the claim: look at the next sentence too.
-        nearby = sentence + " " + (body[slice(*spans[index + 1])] if index + 1 < len(spans) else "")
+        nearby = sentence + " " + (body[slice(*sentences[index + 1])] if index + 1 < len(sentences) else "")
         if _CITATION.search(nearby) or group.support.search(nearby) is not None:
             continue
         measured = _figure_besides(sentence, [(m.start, m.end) for matches in by_rule.values() for m in matches])
@@ -203,6 +212,7 @@ def _block_claims(group: Group, page: Page, block: Block, allowed: tuple[str, ..
                     entries=tuple(dict.fromkeys(m.entry for m in matches)),
                     sentence=sentence,
                     in_title=headline,
+                    start=start,
                 )
             )
     return claims
@@ -269,15 +279,7 @@ def build(definition: Mapping[str, Any], where: str) -> type[DataRule]:
     if group is not None and (not isinstance(group, str) or not group.strip()):
         raise RuleError(f"{where}: group must be a name")
     grading = definition.get("grading")
-    options: dict[str, int] = {}
-    if grading is not None:
-        if not isinstance(grading, Mapping) or set(grading) != set(GRADING):
-            raise RuleError(f"{where}: grading must be a table of {', '.join(GRADING)}")
-        for key in GRADING:
-            value = grading[key]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise RuleError(f"{where}: grading.{key} must be a whole number, 1 or more")
-            options[key] = value
+    options = grading_options(grading, GRADING, where)
     attributes: dict[str, Any] = {
         "matcher": PhraseMatcher(tokens(definition, "tokens", where)),
         "figures": figures,

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from auditor.kinds.base import DataRule, locate, tokens
 from auditor.matching import PhraseMatcher
-from auditor.models import Page
+from auditor.models import Page, spans
 from auditor.registry import Context, Hit
 
 KEYS = frozenset({"tokens"})
@@ -39,7 +39,8 @@ class ExistenceRule(DataRule):
                 if match.text.lower() in allowed:
                     continue
                 line, column, end_line, end_column = locate(page, block, match)
-                yield Hit(line, column, self.say(match=match.text), match.text, end_line, end_column)
+                mark = spans(page.span(block, match.start, match.end, "phrase", match.text))
+                yield Hit(line, column, self.say(match=match.text), match.text, end_line, end_column, spans=mark)
 
 
 def build(definition: Mapping[str, Any], where: str) -> type[DataRule]:

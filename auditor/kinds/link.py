@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from auditor.kinds.base import DataRule, RuleError, tokens
-from auditor.models import Page
+from auditor.models import Page, spans
 from auditor.registry import Context, Hit
 
 KEYS = frozenset({"hosts", "patterns", "images"})
@@ -37,7 +37,7 @@ class LinkRule(DataRule):
             if link.is_image and not self.images:
                 continue
             if self._matches(link.url):
-                yield Hit(link.line, link.column, self.say(url=link.url), link.url)
+                yield Hit(link.line, link.column, self.say(url=link.url), link.url, spans=spans(page.link_span(link)))
 
     def _matches(self, url: str) -> bool:
         try:

@@ -37,9 +37,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from auditor.kinds.base import DataRule, RuleError, locate, tokens
+from auditor.kinds.base import DataRule, RuleError, grading_options, locate, tokens
 from auditor.matching import Match, PhraseMatcher
-from auditor.models import Block, Page, Severity
+from auditor.models import Block, Page, Severity, spans
 from auditor.registry import Context, Hit
 
 KEYS = frozenset({"tokens", "max", "max-share", "in", "distinct", "by-language", "opening", "closing", "grading"})
@@ -103,7 +103,8 @@ class OccurrenceRule(DataRule):
             s="" if count == 1 else "s",
             places=", ".join(sorted(places)),
         )
-        yield Hit(line, column, message, evidence, end_line, end_column, severity)
+        marks = spans(*(page.span(u.block, u.match.start, u.match.end, "phrase", u.match.text) for u in found))
+        yield Hit(line, column, message, evidence, end_line, end_column, severity, spans=marks)
 
     def _uses(self, page: Page, context: Context) -> Iterator[_Use]:
         """Each use of a listed phrase, block by block, in the places its list counts in."""
@@ -186,15 +187,7 @@ def build(definition: Mapping[str, Any], where: str) -> type[DataRule]:
         raise RuleError(f"{where}: max must be a whole number, 0 or more")
     if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1):
         raise RuleError(f"{where}: max-share must be a number from 0 to 1")
-    options: dict[str, int] = {}
-    if grading is not None:
-        if not isinstance(grading, Mapping) or set(grading) != set(GRADING):
-            raise RuleError(f"{where}: grading must be a table of {', '.join(GRADING)}")
-        for key in GRADING:
-            value = grading[key]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise RuleError(f"{where}: grading.{key} must be a whole number, 1 or more")
-            options[key] = value
+    options = grading_options(grading, GRADING, where)
     region = definition.get("in", "body")
     if region not in ("body", "paragraphs"):
         raise RuleError(f"{where}: in must be body or paragraphs")

@@ -51,6 +51,10 @@ FORMATS: Mapping[str, Renderer] = _Lazy(
     }
 )
 
+# Formats that read the pages' text (`FileResult.text`), which the engine then keeps for them: the HTML
+# report shows it, rdjson counts columns in UTF-8 bytes with it.
+NEEDS_TEXT = frozenset({"html", "rdjson"})
+
 # Formats that can be written page by page as results arrive, for runs too large to hold in one report.
 STREAMED: Mapping[str, Callable[[FileResult, TextIO], None]] = _Lazy({"json-lines": ("json_lines", "render_page")})
 

@@ -23,6 +23,8 @@ try:  # the parser of the `re` module: public as sre_parse before Python 3.11
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef]
 
+import auditor_checks
+
 import auditor
 from auditor.matching import PhraseMatcher
 
@@ -31,7 +33,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-PACKAGE = Path(auditor.__file__).parent
+# The engine's package and the built-in checks' (installed as `auditor_checks` from `checks/`).
+PACKAGES = (auditor, auditor_checks)
 # Characters every pattern is also tried with: separators, markup and scripts page text is full of.
 COMMON = " \n\t.,:;/-_@#%&?!'\"()[]{}<>*|=+~`\\aA0中。，、：！？…·"
 ALPHABET_LIMIT = 64
@@ -53,14 +56,15 @@ def optional_modules() -> frozenset[str]:
 
 
 def module_patterns() -> dict[str, re.Pattern]:
-    """Every compiled pattern held at module level in the auditor package, by `module.NAME`.
+    """Every compiled pattern held at module level in the auditor packages, by `module.NAME`.
 
     A module whose optional dependency is not installed (`auditor.dask_engine` without the `dask`
     extra) is skipped; any other import error is raised.
     """
     found: dict[str, re.Pattern] = {}
     optional = optional_modules()
-    for info in pkgutil.walk_packages(auditor.__path__, "auditor."):
+    modules = (info for package in PACKAGES for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."))
+    for info in modules:
         if info.name.endswith("__main__"):
             continue
         try:
@@ -78,10 +82,12 @@ def module_patterns() -> dict[str, re.Pattern]:
 def word_lists() -> dict[str, tuple[str, ...]]:
     """Every word list shipped as package data, by its path."""
     lists = {}
-    for path in sorted(PACKAGE.glob("**/data/*.txt")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        entries = tuple(line.strip() for line in lines if line.strip() and not line.startswith("# "))
-        lists[str(path.relative_to(PACKAGE))] = entries
+    for package in PACKAGES:
+        root = Path(package.__file__).parent
+        for path in sorted(root.glob("**/data/*.txt")):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            entries = tuple(line.strip() for line in lines if line.strip() and not line.startswith("# "))
+            lists[f"{package.__name__}/{path.relative_to(root)}"] = entries
     return lists
 
 

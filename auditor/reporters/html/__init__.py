@@ -17,7 +17,7 @@ http(s) URLs become links, and those carry rel="noopener noreferrer". The
 report reads fine with scripting off: the script only adds the filters and
 opens a page's section when the address names it (report.html#p-3).
 
-Pages are read again to show their text (see pageview.py), read-only.
+Pages are never read again: the engine keeps their text for this report (see pageview.py).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from typing import TextIO
 from auditor import __version__
 from auditor.engine import FileResult
 from auditor.models import Finding, Severity
-from auditor.registry import Registry, default_registry
+from auditor.registry import Registry, default_registry, rule_docs_html
 from auditor.report import Report
 from auditor.reporters.html import charts
 from auditor.reporters.html.pageview import BlockView, PageView, view_page
@@ -160,8 +160,8 @@ class _Html:
             self.pages(),
             self.rules(),
             "</main>\n",
-            "<footer><p>Made by <code>auditor check --format html</code>. Page text is shown as read again "
-            "when the report was made; nothing in this file loads anything from the network.</p></footer>\n",
+            "<footer><p>Made by <code>auditor check --format html</code>. Page text is shown as it was "
+            "audited; nothing in this file loads anything from the network.</p></footer>\n",
             f"<script>{js}</script>\n</body></html>\n",
         ]
         return "".join(parts)
@@ -331,7 +331,7 @@ class _Html:
         """A page's section in two parts: its summary and findings, and the rest (text, chart, skeleton),
         which may be kept for later; the caller closes the section."""
         anchor = self.anchor[result.path]
-        view = view_page(result, self.report.config, self.registry)
+        view = view_page(result)
         counts = _counts(result.findings)
         sevs = " ".join(s for s in _SEVERITIES if counts[s])
         checks = " ".join(sorted({f.check for f in result.findings}))
@@ -437,7 +437,7 @@ class _Html:
                 f'<details class="rule" id="rule-{esc(code)}"><summary><span class="code">{esc(code)}</span> '
                 f'{esc(rule.name)} <span class="dim">· {esc(registered.check.name)} · default '
                 f"{rule.default_severity.value}</span> — {esc(rule.summary())}</summary>"
-                f'<div class="doc-md">{_markdown(rule.docs())}{defaults}'
+                f'<div class="doc-md">{rule_docs_html(rule.docs())}{defaults}'
                 f'<p class="dim small">The same text: <code>auditor explain {esc(code)}</code></p></div></details>\n'
             )
         out.append("</section>\n")
@@ -521,21 +521,6 @@ def _block(block_view: BlockView, findings: list[Finding], anchor: str, labelled
             out.append(piece)
     out.append("</div>")
     return "".join(out)
-
-
-@cache
-def _markdown_renderer():  # type: ignore[no-untyped-def]
-    from markdown_it import MarkdownIt
-
-    # Raw HTML in a rule's docstring (a plugin's) is escaped, and markdown-it refuses
-    # javascript:, vbscript:, file: and data: links.
-    return MarkdownIt("commonmark", {"html": False})
-
-
-def _markdown(text: str) -> str:
-    # The docstrings put a bold heading and its paragraph on consecutive lines; make each its own block.
-    text = re.sub(r"^(\*\*[^*\n]+\*\*)$", r"\n\1\n", text, flags=re.M)
-    return _markdown_renderer().render(text)
 
 
 def _pack(body: str) -> str:

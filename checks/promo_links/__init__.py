@@ -15,13 +15,13 @@ from typing import Any, ClassVar
 
 from auditor import lexicon
 from auditor.matching import PhraseMatcher
-from auditor.models import Link, Page, Severity
+from auditor.models import Link, Page, Severity, spans
 from auditor.registry import Check, Context, Hit, Rule
 
 from . import anchors, urls
 from .lures import DownloadLure
 from .site import PromoAcrossSite
-from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, link_position, survey
+from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, item_span, link_position, survey
 
 _FAMILY_NAMES = {
     CONTACT: "a messaging contact",
@@ -55,8 +55,17 @@ def _also(found: Survey, family: str) -> str:
     return f"; the page also has {' and '.join(others)}" if others else ""
 
 
-def _hit(item: Item, message: str, evidence: str, severity: Severity) -> Hit:
-    return Hit(item.line, item.column, message, evidence, item.end_line, item.end_column, severity)
+def _hit(page: Page, item: Item, message: str, evidence: str, severity: Severity) -> Hit:
+    return Hit(
+        item.line,
+        item.column,
+        message,
+        evidence,
+        item.end_line,
+        item.end_column,
+        severity,
+        spans=spans(item_span(page, item)),
+    )
 
 
 def _times(n: int) -> str:
@@ -122,6 +131,7 @@ class MessagingContact(Rule):
                 else ""
             )
             yield _hit(
+                page,
                 item,
                 f"{item.kind} contact posted {_times(len(group))}{why}; "
                 + (
@@ -171,6 +181,7 @@ class LinkInTitle(Rule):
             promo_lines.add(item.line)
             severity = Severity.WARNING if item.community else Severity.ERROR
             yield _hit(
+                page,
                 item,
                 f"{_FAMILY_NAMES[item.family]} in the {item.where}; keep titles and headings about the subject",
                 item.evidence,
@@ -192,6 +203,7 @@ class LinkInTitle(Rule):
                 end_line,
                 end_col,
                 Severity.WARNING,
+                spans=spans(page.link_span(link)),
             )
 
 
@@ -233,6 +245,7 @@ class Shortener(Rule):
             strong = len(group) >= context.options["repeat_error"] or pushed or found.others(SHORTENER)
             note = " with a sales text" if pushed else ""
             yield _hit(
+                page,
                 item,
                 f"shortened link used {_times(len(group))}{note}{_also(found, SHORTENER)}; link the real destination",
                 item.evidence,
@@ -286,6 +299,7 @@ class AffiliateLink(Rule):
             codes = "1 code" if len(counts) == 1 else f"{len(counts)} codes"
             why = f" ({codes} on the page{_also(found, AFFILIATE)})" if strong else ""
             yield _hit(
+                page,
                 item,
                 f"{what}, {_times(len(group))}{why}; link the plain page or mark the link as paid",
                 item.evidence,
@@ -342,6 +356,7 @@ class TrackingParams(Rule):
                 link.url,
                 end_line,
                 end_col,
+                spans=spans(page.link_span(link)),
             )
 
 
@@ -413,6 +428,7 @@ class OffTopicAnchor(Rule):
                 end_line,
                 end_col,
                 Severity.ERROR if _planted(page, link, score) else Severity.WARNING,
+                spans=spans(page.link_span(link)),
             )
 
 
@@ -463,6 +479,7 @@ class RedirectWrapper(Rule):
             targets = len({i.key for i in wrappers})
             first = next((i for i in wrappers if i.where == "body"), wrappers[0])
             yield _hit(
+                page,
                 first,
                 f"{total} links forwarded through a redirect page ({targets} destinations, first "
                 f"{first.key}); link the destinations directly",
@@ -472,6 +489,7 @@ class RedirectWrapper(Rule):
             return
         for item, group in _firsts(wrappers):
             yield _hit(
+                page,
                 item,
                 f"link forwarded through a redirect page {_times(len(group))} "
                 f"({total} wrapped links{_also(found, WRAPPER)}); link {item.key} directly",

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from auditor import lexicon, text
 from auditor.kinds import declared_rules
 from auditor.matching import PhraseMatcher
-from auditor.models import Block, Page, Severity
+from auditor.models import Block, Page, Severity, spans
 from auditor.registry import Check, Context, Hit, Rule
 
 from .site import NearDuplicate, SkeletonCluster
@@ -193,6 +193,7 @@ class StockSkeleton(Rule):
                 "name sections after what they say and drop the filler ones"
             ),
             evidence="; ".join(f"{m.role}: ‘{m.heading.text}’ (line {m.heading.line})" for m in chain),
+            spans=spans(*(page.block_span(m.heading, "stock heading") for m in chain)),
         )
 
 
@@ -311,6 +312,7 @@ class HeadingRestatesTitle(Rule):
                     f"‘{heading.text}’: {shared} of its {units} words and characters "
                     f"are in the title ‘{title_block.text}’"
                 ),
+                spans=spans(page.block_span(heading, "heading")),
             )
 
 

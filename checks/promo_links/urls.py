@@ -15,7 +15,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 from auditor import lexicon
 from auditor.models import cached_property  # functools' without its lock: read for every link
 
-PACKAGE = "auditor.checks.promo_links"
+PACKAGE = "auditor_checks.promo_links"
 # A link written without a scheme but with a host ("www.x.com/…", "t.me/x").
 _SCHEMELESS_HOST = re.compile(r"^(?:www\.|[a-z0-9-]+\.(?:me|ly|gg|cn|com|link|io)/)", re.I)
 # A referral code in a path: letters and digits, as sign-up links carry them.

@@ -8,14 +8,14 @@ phase groups the pages by destination, never comparing pages in pairs.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import Any, ClassVar, NamedTuple
 
-from auditor.models import Link, Page, Severity
+from auditor.models import Link, Page, Severity, Span
 from auditor.registry import Context, Hit, SiteRule
 
 from . import anchors, urls
-from .survey import AFFILIATE, CONTACT, SHORTENER, Item, link_position, survey
+from .survey import AFFILIATE, CONTACT, SHORTENER, Item, item_span, link_position, survey
 
 STORE = "store"
 _MAX_DESTINATIONS = 24  # per page; a page with more promo destinations than this is loud on its own
@@ -40,6 +40,12 @@ class Carrier(NamedTuple):
     text: str = ""  # the link text (store links)
     unnamed: bool = False  # a store link whose text does not name it
     planted: bool = False  # …and an ordinary phrase with two shop signals: PL406's error on its own
+    span: tuple[int, int, int] | None = None  # (block, start, end): where it stands in the prose
+
+
+def _plain(span: Span | None) -> tuple[int, int, int] | None:
+    """A span as plain numbers, for a signature the cache stores as plain data."""
+    return None if span is None else (span.block, span.start, span.end)
 
 
 def _domain(host: str) -> str:
@@ -95,27 +101,32 @@ def _carriers(page: Page, context: Context) -> tuple[Carrier, ...]:
     before a title or a heading, a planted link before one whose text does not name the store,
     before any other, then in reading order."""
     allowed = tuple(t.lower() for t in context.allow_terms if t.strip())
-    places: dict[tuple[str, str], list[tuple[Carrier, bool]]] = {}
+    # Each place with what finds its span, found only for the place that is kept.
+    places: dict[tuple[str, str], list[tuple[Carrier, bool, Callable[[], Span | None]]]] = {}
 
-    def add(carrier: Carrier, in_body: bool) -> None:
+    def add(carrier: Carrier, in_body: bool, locate: Callable[[], Span | None]) -> None:
         ident = (carrier.family, carrier.key)
         if ident in places or len(places) < _MAX_DESTINATIONS:
-            places.setdefault(ident, []).append((carrier, in_body))
+            places.setdefault(ident, []).append((carrier, in_body, locate))
 
     for link, registered, unnamed, planted in _store_links(page, allowed):
         text = " ".join(link.text.split())[:_TEXT_CHARS]
         in_body = not (link.in_title or link.in_heading)
-        add(Carrier(STORE, registered, *link_position(page, link), text, unnamed, planted), in_body)
+        carrier = Carrier(STORE, registered, *link_position(page, link), text, unnamed, planted)
+        add(carrier, in_body, lambda link=link: page.link_span(link))
     for item in survey(page, tuple(context.allow_terms)).items:
         key = _promo_key(item)
         if key is not None:
             position = (item.line, item.column, item.end_line, item.end_column)
-            add(Carrier(item.family, key, *position, item.anchor[:_TEXT_CHARS]), item.where == "body")
+            carrier = Carrier(item.family, key, *position, item.anchor[:_TEXT_CHARS])
+            add(carrier, item.where == "body", lambda item=item: item_span(page, item))
     carriers = []
     for found in places.values():
-        best, _ = min(found, key=lambda f: (not f[1], not f[0].planted, not f[0].unnamed, f[0].line, f[0].column))
-        unnamed, planted = any(c.unnamed for c, _ in found), any(c.planted for c, _ in found)
-        carriers.append(best._replace(unnamed=unnamed, planted=planted))
+        best, _, locate = min(
+            found, key=lambda f: (not f[1], not f[0].planted, not f[0].unnamed, f[0].line, f[0].column)
+        )
+        unnamed, planted = any(c.unnamed for c, _, _ in found), any(c.planted for c, _, _ in found)
+        carriers.append(best._replace(unnamed=unnamed, planted=planted, span=_plain(locate())))
     return tuple(carriers)
 
 
@@ -220,6 +231,7 @@ class PromoAcrossSite(SiteRule):
                 carrier.end_column,
                 severity,
                 group=destination,
+                spans=(Span(*carrier.span, "promo destination"),) if carrier.span else (),
             )
             yield path, hit
 

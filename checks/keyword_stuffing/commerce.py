@@ -15,7 +15,7 @@ from auditor import lexicon
 from auditor.matching import PhraseMatcher
 from auditor.models import Page
 
-_PACKAGE = "auditor.checks.keyword_stuffing"
+_PACKAGE = "auditor_checks.keyword_stuffing"
 
 # Headings (the title among them) holding a commerce word, for intent on their own.
 INTENT_HEADINGS = 2

@@ -21,7 +21,7 @@ from hashlib import blake2b
 from operator import attrgetter
 from typing import Any, ClassVar
 
-from auditor.models import Block, Page, Severity
+from auditor.models import Block, Page, Severity, Span, spans
 from auditor.registry import Context, Hit, SiteRule
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -150,6 +150,8 @@ class _Skeleton:
     bodies: tuple[int, ...]  # crc32 of the normalised text under each heading (0: none)
     line: int
     column: int
+    # The skeleton's headings as (block, start, end) spans of the page's prose, for the hit to mark.
+    headings: tuple[tuple[int, int, int], ...] = ()
 
 
 def _skeleton(page: Page, min_headings: int) -> _Skeleton | None:
@@ -184,6 +186,7 @@ def _skeleton(page: Page, min_headings: int) -> _Skeleton | None:
         bodies=bodies,
         line=headings[0].line,
         column=headings[0].column,
+        headings=tuple((s.block, s.start, s.end) for s in spans(*(page.block_span(h) for h in headings))),
     )
 
 
@@ -303,6 +306,7 @@ class SkeletonCluster(SiteRule):
                         f"same text under {stock} of {headings} headings; also {', '.join(others)}"
                     ),
                     group=outline,
+                    spans=tuple(Span(*heading, "skeleton heading") for heading in me.headings),
                 ),
             )
 

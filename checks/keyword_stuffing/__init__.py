@@ -8,6 +8,7 @@ calibration set came near; milder cases are warnings.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import operator
 import re
@@ -16,9 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any, ClassVar
 
-from auditor import lexicon
-from auditor.checks.keyword_stuffing.commerce import intent, words_in
-from auditor.checks.keyword_stuffing.terms import (
+from auditor_checks.keyword_stuffing.commerce import intent, words_in
+from auditor_checks.keyword_stuffing.terms import (
     LIST_KINDS,
     MAX_WORDS,
     Columns,
@@ -36,7 +36,9 @@ from auditor.checks.keyword_stuffing.terms import (
     term_words,
     terms_of_text,
 )
-from auditor.models import Block, Page, Severity
+
+from auditor import lexicon
+from auditor.models import Block, Density, Page, Severity, Span, TermBar, spans
 from auditor.registry import Check, Context, Hit, Rule
 from auditor.text import stopwords
 
@@ -61,14 +63,31 @@ def _watched(term: Term, watch: list[Term]) -> bool:
     return any(contains(term, w) or contains(w, term) for w in watch)
 
 
-def _hit_at(page: Page, occurrence: Occurrence, message: str, evidence: str, severity: Severity) -> Hit:
+def _hit_at(
+    page: Page, occurrence: Occurrence, message: str, evidence: str, severity: Severity, marks: tuple[Span, ...]
+) -> Hit:
     line, col, end_line, end_col = page.locate(occurrence.block, display(occurrence))
-    return Hit(line, col, message, evidence, end_line, end_col, severity)
+    return Hit(line, col, message, evidence, end_line, end_col, severity, spans=marks)
 
 
-def _block_hit(block: Block | None, message: str, evidence: str, severity: Severity) -> Hit:
+def _block_hit(
+    block: Block | None, message: str, evidence: str, severity: Severity, marks: tuple[Span, ...] = ()
+) -> Hit:
     line, col = (block.line, block.column) if block else (1, 1)
-    return Hit(line, col, message, evidence, severity=severity)
+    return Hit(line, col, message, evidence, severity=severity, spans=marks)
+
+
+def _term_spans(page: Page, term: Term, blocks: Iterable[Block], quoted: str) -> tuple[Span, ...]:
+    """Every occurrence of `term` in `blocks` as the counts see it, longest runs first
+    ("极光卡" and not the "极光" inside it twice)."""
+    found = []
+    for block in blocks:
+        taken_until = -1
+        for occurrence in occurrences(block):
+            if occurrence.term == term and occurrence.start >= taken_until:
+                found.append(page.span(block, occurrence.start, occurrence.end, "term", quoted))
+                taken_until = occurrence.end
+    return spans(*found)
 
 
 def grade_term(count: int, share: float, opts: Mapping[str, Any], watched: bool) -> tuple[Severity | None, float]:
@@ -93,6 +112,35 @@ def is_allowed(term: Term, allow: list[Term]) -> bool:
 
 def is_watched(term: Term, watch: list[Term]) -> bool:
     return _watched(term, watch)
+
+
+def density(page: Page, context: Context, top: int = 8) -> Density | None:
+    """The page's `top` terms by share of its content words, counted and graded as KS101 does
+    with `context` (its options and the user's terms): the HTML report's density chart."""
+    opts = context.options
+    counts = page_counts(page)
+    if not counts.total:
+        return None
+    allow, watch = _user_terms(context.allow_terms), _user_terms(context.watch_terms)
+    ranked = sorted(counts.counts.items(), key=lambda item: (-counts.share(item[0]), item[0]))
+    bars: list[TermBar] = []
+    chosen: list[Term] = []
+    for term, count in ranked:
+        # "heyon 卡" and "heyon" are one term to a reader: keep the larger share only, as KS101 does.
+        if any(contains(term, c) or contains(c, term) for c in chosen):
+            continue
+        chosen.append(term)
+        share = counts.share(term)
+        watched = _watched(term, watch)
+        allowed = _allowed(term, allow)
+        severity, limit = grade_term(count, share, opts, watched)
+        if allowed or counts.total < opts["min_words"]:
+            severity = None
+        note = "allowed" if allowed else ("watched" if watched else "")
+        bars.append(TermBar(display(counts.first[term]), count, share, severity, limit, note))
+        if len(bars) >= top:
+            break
+    return Density(counts.total, bars, opts["limit"], opts["error_limit"], opts["min_words"])
 
 
 class TermDensity(Rule):
@@ -151,6 +199,9 @@ class TermDensity(Rule):
         "max_terms": 3,
     }
 
+    def density(self, page: Page, context: Context) -> Density | None:
+        return density(page, context)
+
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         opts = context.options
         counts = page_counts(page)
@@ -185,6 +236,7 @@ class TermDensity(Rule):
                 f"‘{text}’ is {share:.1%} of the words (limit {limit:.1%}); vary the wording or cut repeats",
                 f"‘{text}’ {count} times in {counts.total} content words ({share:.1%})",
                 severity,
+                _term_spans(page, term, page.prose, text),
             )
             if len(reported) >= opts["max_terms"]:
                 return
@@ -305,6 +357,7 @@ class TitleTermInHeadings(Rule):
             f"‘{label}’ from the title is in {covered} of {len(headings)} headings; let headings name their sections",
             f"‘{label}’ in {covered}/{len(headings)} headings, {count} times in the body ({share:.1%})",
             Severity.ERROR if strong else Severity.WARNING,
+            _term_spans(page, term, [b for b in page.prose if b.is_heading], label),
         )
 
 
@@ -401,6 +454,7 @@ class RepeatedPhrase(Rule):
                 end_line,
                 end_col,
                 severity,
+                spans=page.find(phrase, "phrase"),
             )
 
 
@@ -542,13 +596,16 @@ class KeywordList(Rule):
         opts = context.options
         allow = _user_terms(context.allow_terms)
         title = page.title_block
+        found: list[tuple[Block, Iterator[Hit]]] = []
         if title is not None:
-            yield from self._title(title, opts, allow)
-        for block in page.prose:
-            if block.kind == "description":
-                yield from self._description(block, opts, allow)
+            found.append((title, self._title(title, opts, allow)))
+        found += [(b, self._description(b, opts, allow)) for b in page.prose if b.kind == "description"]
         if page.keywords is not None:
-            yield from self._keywords(page.keywords, opts, allow)
+            found.append((page.keywords, self._keywords(page.keywords, opts, allow)))
+        for block, hits in found:
+            # The list is the whole block (the keywords one is not prose, so it has no span).
+            marks = spans(page.block_span(block, "keyword list"))
+            yield from (dataclasses.replace(hit, spans=marks) for hit in hits)
 
     def _title(self, block: Block, opts: Mapping[str, Any], allow: list[Term]) -> Iterator[Hit]:
         pieces = [p for p in _pieces(_without_site_name(block.text), _LIST_BREAK, allow) if p[1]]

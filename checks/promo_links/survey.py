@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from auditor import lexicon
 from auditor.matching import PhraseMatcher
-from auditor.models import Block, Link, Page
+from auditor.models import Block, Link, Page, Span
 
 from . import urls
 
@@ -54,6 +54,9 @@ class Item:
     end_column: int
     where: str  # "title", "heading" or "body"
     anchor: str = ""  # the link text, for links
+    # Where it was found, for `item_span` (not part of its identity).
+    link: Link | None = field(default=None, compare=False)
+    block: Block | None = field(default=None, compare=False)
 
     @property
     def community(self) -> bool:
@@ -116,6 +119,15 @@ def link_position(page: Page, link: Link) -> tuple[int, int, int, int]:
     return link.line, link.column, link.line, link.column
 
 
+def item_span(page: Page, item: Item) -> Span | None:
+    """Where an item stands in the prose: its link's text, or the contact or code as written."""
+    if item.link is not None:
+        return page.link_span(item.link)
+    if item.block is not None:
+        return next(iter(page.find(item.evidence, item.family, [item.block])), None)
+    return None
+
+
 def _where_link(link: Link) -> str:
     return "title" if link.in_title else "heading" if link.in_heading else "body"
 
@@ -137,7 +149,7 @@ def _link_items(page: Page) -> Iterator[Item]:
         where = _where_link(link)
 
         def item(family: str, kind: str, key: str, evidence: str) -> Item:
-            return Item(family, kind, key, evidence, *pos, where=where, anchor=link.text)  # noqa: B023
+            return Item(family, kind, key, evidence, *pos, where=where, anchor=link.text, link=link)  # noqa: B023
 
         target_raw = urls.wrapped_target(outer)
         target = urls.parse(target_raw) if target_raw else outer
@@ -205,7 +217,7 @@ def _text_items(page: Page) -> Iterator[Item]:
         where = _where_block(block, page.title)
         for family, kind, key, snippet in _block_traits(_URL_IN_TEXT.sub(_blank, value)):
             line, col, end_line, end_col = page.locate(block, snippet)
-            yield Item(family, kind, key, snippet, line, col, end_line, end_col, where)
+            yield Item(family, kind, key, snippet, line, col, end_line, end_col, where, block=block)
 
 
 def _near(value: str, cue_start: int, cue_end: int, start: int, end: int) -> bool:
