@@ -4,7 +4,7 @@ The Python API (see docs/api.md):
 
     auditor.audit_paths(paths, config=None, ...) -> Report
     auditor.audit_text(text, filename="page.md", config=None) -> list[Finding]
-    auditor.phases: page_phase, site_keys, site_reduce, finish, for engines of your own
+    auditor.engine.phases: page_phase, site_keys, site_reduce, finish, for engines of your own
 
 Names are imported on first use, so `import auditor` loads no parser, jieba or Dask.
 """
@@ -25,13 +25,13 @@ _LAZY = {
     "audit_text": "auditor.api",
     "Config": "auditor.config",
     "ConfigError": "auditor.config",
-    "FileResult": "auditor.engine",
+    "FileResult": "auditor.engine.auditor",
     "Finding": "auditor.models",
-    "PageSource": "auditor.sources",
+    "PageSource": "auditor.input.sources",
     "Report": "auditor.report",
-    "Settings": "auditor.phases",
+    "Settings": "auditor.engine.phases",
     "Severity": "auditor.models",
-    "WarcError": "auditor.warc",
+    "WarcError": "auditor.input.warc",
 }
 
 __all__ = ["__version__", *_LAZY]

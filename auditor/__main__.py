@@ -1,3 +1,3 @@
-from auditor.entry import main
+from auditor.cli.entry import main
 
 main()

@@ -13,16 +13,16 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from auditor.cache import ResultCache
 from auditor.config import Config, load_config
-from auditor.discovery import discover, looks_across_pages, sources
-from auditor.engine import FileResult
+from auditor.engine.auditor import FileResult
+from auditor.engine.cache import ResultCache
+from auditor.engine.phases import Settings, auditor_for
+from auditor.engine.runner import run
+from auditor.input.discovery import discover, looks_across_pages, sources
 from auditor.models import Finding
 from auditor.parsing import format_of
-from auditor.phases import Settings, auditor_for
 from auditor.registry import default_registry
 from auditor.report import Report
-from auditor.runner import run
 
 ENGINES = ("local", "dask")
 
@@ -135,7 +135,7 @@ def audit_files(
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     run = Settings(settings, site=looks_across_pages(files), keep_text=keep_text)
     if engine == "dask":
-        from auditor.dask_engine import audit_files as on_dask
+        from auditor.engine.dask import audit_files as on_dask
 
         yield from on_dask(files, run, scheduler=scheduler, partition_size=partition_size)
     else:

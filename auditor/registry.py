@@ -162,7 +162,7 @@ class RegisteredRule:
 def engine_checks() -> tuple[Check, ...]:
     """The engine's own rules: io diagnostics and the page verdict, which read files and findings, not pages."""
     # Imported here: those modules define their rules with this module's Check and Rule.
-    from auditor import diagnostics, verdict
+    from auditor.engine import diagnostics, verdict
 
     return (diagnostics.CHECK, verdict.CHECK)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.engine import FileResult
+from auditor.engine.auditor import FileResult
 from auditor.models import Severity
 
 

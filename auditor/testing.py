@@ -47,7 +47,7 @@ from typing import Any
 import yaml
 
 from auditor.config import Config, Limits
-from auditor.engine import Auditor
+from auditor.engine.auditor import Auditor
 from auditor.models import Finding
 from auditor.registry import default_registry
 

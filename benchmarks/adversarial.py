@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from auditor.config import Config  # noqa: E402
-from auditor.engine import Auditor  # noqa: E402
+from auditor.engine.auditor import Auditor  # noqa: E402
 from auditor.registry import default_registry  # noqa: E402
 from tests.hostile.adversarial import (  # noqa: E402
     list_worst_cases,

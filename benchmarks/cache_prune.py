@@ -29,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from auditor.cache import FORMAT, REMOVAL_BUDGET, ResultCache  # noqa: E402
 from auditor.config import Config  # noqa: E402
-from auditor.engine import FileResult  # noqa: E402
+from auditor.engine.auditor import FileResult  # noqa: E402
+from auditor.engine.cache import FORMAT, REMOVAL_BUDGET, ResultCache  # noqa: E402
+from auditor.input.sources import PageSource  # noqa: E402
 from auditor.registry import default_registry  # noqa: E402
-from auditor.sources import PageSource  # noqa: E402
 
 
 def _fill(cache: ResultCache, entries: int) -> None:

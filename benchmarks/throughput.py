@@ -40,7 +40,7 @@ from pathlib import Path
 # The floor, run in a process of its own so that its memory is its own.
 FLOOR = r"""
 import json, re, sys, time, logging, resource
-from auditor.loading import decode
+from auditor.input.loading import decode
 from auditor.parsing.markdown import MARKDOWN_MAX_NESTING, _parser
 from bs4 import BeautifulSoup
 import jieba
@@ -154,7 +154,7 @@ def environment(segmenter: str) -> dict[str, str]:
 
 def files_of(folder: Path) -> list[str]:
     from auditor.config import load_config
-    from auditor.discovery import discover
+    from auditor.input.discovery import discover
     from auditor.registry import default_registry
 
     config = load_config(default_registry(), start=folder)

@@ -10,9 +10,9 @@ fresh process so that peak memory is its own, both writing `json-lines` to
 and of each worker:
 
 - local: the page phase mapped over the WARC's slices by a pool of
-  `--workers` processes with `auditor.phases.page_phase` (what a process-pool
+  `--workers` processes with `auditor.engine.phases.page_phase` (what a process-pool
   runner does), then the site phase in the parent;
-- dask: the Dask engine (`auditor.dask_engine.connect` and `audit_on`, what
+- dask: the Dask engine (`auditor.engine.dask.connect` and `audit_on`, what
   `auditor check --engine dask --scheduler ADDRESS` runs) on a cluster of
   `--workers` single-threaded worker processes and a scheduler process,
   started here on the loopback interface, so that the client's memory is
@@ -36,9 +36,10 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from auditor import phases, warc
 from auditor.config import Config
-from auditor.engine import FileResult
+from auditor.engine import phases
+from auditor.engine.auditor import FileResult
+from auditor.input import warc
 from auditor.registry import default_registry
 from auditor.reporters.json_lines import render_page as json_lines
 
@@ -159,7 +160,7 @@ def _address(scheduler_file: str) -> str:
 
 
 def run_dask(warc_path: str, workers: int, partition_size: int) -> dict:
-    from auditor.dask_engine import audit_on, connect  # only this run needs Dask
+    from auditor.engine.dask import audit_on, connect  # only this run needs Dask
 
     settings = _settings()
     start = time.perf_counter()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from auditor.config import Config
-from auditor.engine import Auditor
+from auditor.engine.auditor import Auditor
 from auditor.models import Finding
 from auditor.registry import default_registry
 

@@ -23,8 +23,8 @@ import re
 
 import pytest
 
-from auditor.guard import TimeLimitExceeded, time_limit
-from auditor.matching import PhraseMatcher
+from auditor.engine.guard import TimeLimitExceeded, time_limit
+from auditor.text.matching import PhraseMatcher
 
 from .hostile.adversarial import (
     _walk,

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 import auditor
-from auditor import phases
 from auditor.config import Config, ConfigError
+from auditor.engine import phases
+from auditor.input.sources import PageSource
 from auditor.registry import default_registry
-from auditor.sources import PageSource
 
 from .conftest import FIXTURES
 from .crawls import write_site
@@ -35,7 +35,7 @@ def test_the_local_cli_imports_nothing_of_dask(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text(SPAM, encoding="utf-8")
     (tmp_path / "b.md").write_text(SPAM, encoding="utf-8")
     code = (
-        "import sys\nfrom auditor.cli import app\n"
+        "import sys\nfrom auditor.cli.app import app\n"
         'try:\n    app(["check", sys.argv[1]])\nexcept SystemExit:\n    pass\n'
         "print('dask' in sys.modules, 'distributed' in sys.modules)"
     )

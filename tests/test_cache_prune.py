@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from auditor import cache as cache_module
-from auditor.cache import FORMAT, KEEP_SETTINGS, STALE_DAYS, ResultCache
 from auditor.config import Config
-from auditor.engine import FileResult
+from auditor.engine import cache as cache_module
+from auditor.engine.auditor import FileResult
+from auditor.engine.cache import FORMAT, KEEP_SETTINGS, STALE_DAYS, ResultCache
+from auditor.input.sources import PageSource
 from auditor.registry import default_registry
-from auditor.sources import PageSource
 
 from .test_cli_cache import CLEAN, SPAM, run
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor.config import ConfigError, load_config
-from auditor.engine import Auditor
+from auditor.engine.auditor import Auditor
 from auditor.kinds import registry_for
 from auditor.registry import default_registry
 

@@ -81,10 +81,10 @@ def test_many_small_partitions_and_uris_captured_twice_match_the_local_engine(
 def test_buckets_are_the_same_in_every_process() -> None:
     # Workers are processes of their own, each with its own `hash()` of a str: a record must reach the
     # same bucket from any of them.
-    from auditor.dask_engine import bucket_of
+    from auditor.engine.dask import bucket_of
 
     keys = [("TS201", "Intro\n{K} pricing"), ("TS202", ("band", 3, 12345)), "https://example.test/页面"]
-    code = f"from auditor.dask_engine import bucket_of; print([bucket_of(k, 64) for k in {keys!r}])"
+    code = f"from auditor.engine.dask import bucket_of; print([bucket_of(k, 64) for k in {keys!r}])"
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)

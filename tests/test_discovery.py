@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.config import Config
-from auditor.discovery import discover
+from auditor.input.discovery import discover
 
 
 def touch(root: Path, *names: str) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from auditor import registry as registry_module
 from auditor.config import load_config
-from auditor.diagnostics import CHECK as IO
-from auditor.engine import Auditor
+from auditor.engine.auditor import Auditor
+from auditor.engine.diagnostics import CHECK as IO
 from auditor.registry import Check, PluginError, Registry, default_registry
 
 # A third-party check reusing the engine's IO001: registration must refuse it.

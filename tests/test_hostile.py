@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from auditor.config import Config, Limits, load_config
-from auditor.discovery import discover
-from auditor.engine import Auditor, FileResult
+from auditor.engine.auditor import Auditor, FileResult
+from auditor.input.discovery import discover
 from auditor.models import Severity
 from auditor.registry import default_registry
 from auditor.report import Report
@@ -94,7 +94,7 @@ def test_a_file_that_becomes_unreadable_during_the_run(tmp_path: Path, monkeypat
         def refuse(*args: object, **kwargs: object) -> None:
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr("auditor.loading.open", refuse, raising=False)
+        monkeypatch.setattr("auditor.input.loading.open", refuse, raising=False)
     result = _auditor().audit_path(files[0])
     assert [(f.rule, f.line) for f in result.findings] == [("IO001", 1)]
     assert "cannot be read: Permission denied" in result.findings[0].message

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from auditor.config import Config
-from auditor.engine import Auditor, FileResult
+from auditor.engine.auditor import Auditor, FileResult
 from auditor.models import Finding, Severity
 from auditor.registry import default_registry
 from auditor.report import Report

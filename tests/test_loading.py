@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from auditor.config import Config
-from auditor.engine import Auditor
-from auditor.loading import decode
+from auditor.engine.auditor import Auditor
+from auditor.input.loading import decode
 from auditor.parsing import parse_page
 from auditor.registry import default_registry
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditor import lexicon, matching
-from auditor.matching import PhraseMatcher
+from auditor.text import lexicon, matching
+from auditor.text.matching import PhraseMatcher
 
 ROOT = Path(__file__).parents[1]
 

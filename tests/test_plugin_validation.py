@@ -37,13 +37,14 @@ def test_distinct_well_formed_checks_pass() -> None:
 
 
 def test_the_cli_reports_a_clash_on_stderr_with_exit_2(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    from auditor import entry, registry
+    from auditor import registry
+    from auditor.cli import entry
 
     def refuse() -> None:
         raise PluginError("entry point 'x' of fake: rule code KS101 is already provided by auditor")
 
     monkeypatch.setattr(registry, "default_registry", refuse)
-    monkeypatch.setattr("auditor.cli.default_registry", refuse)
+    monkeypatch.setattr("auditor.cli.app.default_registry", refuse)
     monkeypatch.setattr(sys, "argv", ["auditor", "rules"])
     with pytest.raises(SystemExit) as info:
         entry.main()

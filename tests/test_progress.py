@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.progress import MIN_FILES
+from auditor.cli.progress import MIN_FILES
 
 PAGE = "# Note {index}\n\nA short note about the build, number {index}, with nothing to sell.\n"
 

@@ -13,7 +13,7 @@ import pytest
 from auditor import config as config_module
 from auditor.config import _TOP_KEYS as TOP_KEYS
 from auditor.config import Config, ConfigError, load_config
-from auditor.engine import Auditor
+from auditor.engine.auditor import Auditor
 from auditor.registry import Check, Registry, default_registry
 from auditor.reporters import FORMATS
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from auditor import cache as cache_module
-from auditor import runner
-from auditor.cache import ResultCache
 from auditor.config import Config
-from auditor.engine import Auditor, FileResult
+from auditor.engine import cache as cache_module
+from auditor.engine import runner
+from auditor.engine.auditor import Auditor, FileResult
+from auditor.engine.cache import ResultCache
+from auditor.engine.phases import Settings
+from auditor.input.sources import PageSource
 from auditor.models import Severity
-from auditor.phases import Settings
 from auditor.registry import default_registry
-from auditor.sources import PageSource
 
 from .conftest import FIXTURES
 

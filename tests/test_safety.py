@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from auditor.cli import app
-from auditor.runner import POOL_MIN_PAGES_PER_JOB
+from auditor.cli.app import app
+from auditor.engine.runner import POOL_MIN_PAGES_PER_JOB
 
 from .conftest import FIXTURES
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditor import segmenter
+from auditor.text import segmenter
 
 ROOT = Path(__file__).parents[1]
 RULES = Path(__file__).parent / "rules"
@@ -46,7 +46,7 @@ def test_a_damaged_dictionary_file_is_ignored(tmp_path: Path, damage: str) -> No
 
 def _segment(env: dict[str, str], text: str) -> subprocess.CompletedProcess[str]:
     code = (
-        "import json, sys; from auditor import segmenter; m = segmenter.load(); "
+        "import json, sys; from auditor.text import segmenter; m = segmenter.load(); "
         "print(json.dumps([m.__name__, m.lcut(sys.argv[1])]))"
     )
     return subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, env=env)

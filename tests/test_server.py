@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from auditor.lsp.server import disable_file_edit, disable_line_edit
 from auditor.registry import docs_url
-from auditor.server import disable_file_edit, disable_line_edit
 
 from .conftest import FIXTURES
 from .lsp_client import LspClient

@@ -20,7 +20,7 @@ from .test_cli import run
 ROOT = Path(__file__).parents[1]
 REPORTERS = ROOT / "auditor" / "reporters"
 # What reads or parses pages: a reporter imports none of it.
-PARSERS = ("auditor.parsing", "auditor.loading", "markdown_it", "bs4")
+PARSERS = ("auditor.parsing", "auditor.input.loading", "markdown_it", "bs4")
 READS = {"open", "read_text", "read_bytes"}
 
 

@@ -14,7 +14,7 @@ PROBE = """
 import json, sys
 heavy = set(json.loads(sys.argv[2]))
 sys.argv = ["auditor", *json.loads(sys.argv[1])]
-from auditor.entry import main
+from auditor.cli.entry import main
 try:
     main()
 except SystemExit:

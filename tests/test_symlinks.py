@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.cli import OutputFormat
+from auditor.cli.app import OutputFormat
 from auditor.config import Config
-from auditor.discovery import OutsideLink, discover
+from auditor.input.discovery import OutsideLink, discover
 
 from .test_cli import SPAM, run
 

@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("warcio", reason="WARC input needs the warc or dask extra: pip install -e '.[test,dask]'")
 
-from auditor import warc
+from auditor.input import warc
 
 from .conftest import FIXTURES
 from .crawls import as_html, write_warc

@@ -20,7 +20,7 @@ threshold is the lowest score at which the training ham stays under
 Held out: each source in turn is left out, the weights and threshold are fitted
 on the rest, and the held-out pages are judged; those figures, per source and
 macro, are what to trust. `--write` then fits on everything and writes
-auditor/verdict/data/weights.toml, scaled to a threshold of 5.
+auditor/engine/verdict/data/weights.toml, scaled to a threshold of 5.
 `--features FILE` keeps the audited findings, and `--reuse` reads them back
 instead of auditing again (for trying fitter settings).
 """

@@ -33,11 +33,11 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Protocol
 
-from auditor import lexicon
 from auditor.kinds import claim, existence, link, occurrence
 from auditor.kinds.base import DataRule, RuleError
 from auditor.models import Severity
 from auditor.registry import CODE_PATTERN, Check, Registry, Rule, default_registry
+from auditor.text import lexicon
 
 if sys.version_info >= (3, 11):
     import tomllib

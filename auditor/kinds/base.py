@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from auditor.matching import Match
 from auditor.models import Block, Page
 from auditor.registry import Rule
+from auditor.text.matching import Match
 
 
 class RuleError(ValueError):

@@ -40,11 +40,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar
 
-from auditor import lexicon, text
+from auditor import text
 from auditor.kinds.base import DataRule, RuleError, grading_options, tokens
-from auditor.matching import Match, PhraseMatcher
 from auditor.models import Block, Link, Page, Severity, Span, spans
 from auditor.registry import Context, Hit, Rule
+from auditor.text import lexicon
+from auditor.text.matching import Match, PhraseMatcher
 
 KEYS = frozenset({"tokens", "figures", "exempt", "support", "group", "weak", "grading"})
 LISTS = frozenset({"tokens", "exempt", "support", "weak"})

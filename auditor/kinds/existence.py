@@ -8,7 +8,7 @@
     tokens.en = ["miracle cure", "overnight success"]
     tokens.zh = ["神药"]
 
-Matching is the word-list matcher's (`auditor.matching`): case-insensitive,
+Matching is the word-list matcher's (`auditor.text.matching`): case-insensitive,
 on word boundaries for Latin words. Code blocks are not prose and are not
 read. `{match}` in the message is the phrase as written on the page.
 """
@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from auditor.kinds.base import DataRule, locate, tokens
-from auditor.matching import PhraseMatcher
 from auditor.models import Page, spans
 from auditor.registry import Context, Hit
+from auditor.text.matching import PhraseMatcher
 
 KEYS = frozenset({"tokens"})
 LISTS = frozenset({"tokens"})  # word lists, which may be given as files too

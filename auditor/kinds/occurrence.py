@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from auditor.kinds.base import DataRule, RuleError, grading_options, locate, tokens
-from auditor.matching import Match, PhraseMatcher
 from auditor.models import Block, Page, Severity, spans
 from auditor.registry import Context, Hit
+from auditor.text.matching import Match, PhraseMatcher
 
 KEYS = frozenset({"tokens", "max", "max-share", "in", "distinct", "by-language", "opening", "closing", "grading"})
 LISTS = frozenset({"tokens", "opening", "closing"})  # word lists, which may be given as files too

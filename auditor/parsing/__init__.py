@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from auditor.loading import FrontMatter, split_front_matter
+from auditor.input.loading import FrontMatter, split_front_matter
 from auditor.models import DEFAULT_MAX_DEPTH, KEYWORDS_KIND, Block, Link, Page
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}

@@ -9,9 +9,9 @@ import hashlib
 import json
 from typing import TextIO
 
-from auditor.fingerprint import identify
 from auditor.models import Severity
 from auditor.report import Report
+from auditor.reporters.fingerprint import identify
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 

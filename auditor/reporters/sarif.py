@@ -3,7 +3,7 @@
 `tool.driver.rules` lists every rule of the registry (name, one-line and full
 description, how to fix it, default level); each result points at its rule
 by id and index, and carries a `partialFingerprints` entry that does not
-depend on the line number (see auditor.fingerprint), so code scanning keeps
+depend on the line number (see auditor.reporters.fingerprint), so code scanning keeps
 one alert per finding when the page is edited above it. Columns are counted
 in characters (`columnKind: unicodeCodePoints`), end columns are exclusive.
 """
@@ -17,10 +17,10 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from auditor import __version__
-from auditor.fingerprint import identify
 from auditor.models import Severity
 from auditor.registry import RegisteredRule, default_registry
 from auditor.report import Report
+from auditor.reporters.fingerprint import identify
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "auditorFinding/v1"

@@ -37,10 +37,9 @@ from auditor_checks.keyword_stuffing.terms import (
     terms_of_text,
 )
 
-from auditor import lexicon
 from auditor.models import Block, Density, Page, Severity, Span, TermBar, spans
 from auditor.registry import Check, Context, Hit, Rule
-from auditor.text import stopwords
+from auditor.text import lexicon, stopwords
 
 _PACKAGE = __name__
 

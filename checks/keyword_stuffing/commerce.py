@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from auditor import lexicon
-from auditor.matching import PhraseMatcher
 from auditor.models import Page
+from auditor.text import lexicon
+from auditor.text.matching import PhraseMatcher
 
 _PACKAGE = "auditor_checks.keyword_stuffing"
 

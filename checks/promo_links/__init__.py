@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any, ClassVar
 
-from auditor import lexicon
-from auditor.matching import PhraseMatcher
 from auditor.models import Link, Page, Severity, spans
 from auditor.registry import Check, Context, Hit, Rule
+from auditor.text import lexicon
+from auditor.text.matching import PhraseMatcher
 
 from . import anchors, urls
 from .lures import DownloadLure

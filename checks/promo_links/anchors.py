@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import attrgetter
 
-from auditor import lexicon, text
+from auditor import text
 from auditor.models import Link, Page
+from auditor.text import lexicon
 
 from . import urls
 

@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 
-from auditor import lexicon
-from auditor.matching import PhraseMatcher
 from auditor.models import Block, Link, Page, Severity
 from auditor.registry import Context, Hit, Rule
+from auditor.text import lexicon
+from auditor.text.matching import PhraseMatcher
 
 from . import urls
 

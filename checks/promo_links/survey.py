@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
-from auditor import lexicon
-from auditor.matching import PhraseMatcher
 from auditor.models import Block, Link, Page, Span
+from auditor.text import lexicon
+from auditor.text.matching import PhraseMatcher
 
 from . import urls
 

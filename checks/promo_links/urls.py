@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
-from auditor import lexicon
 from auditor.models import cached_property  # functools' without its lock: read for every link
+from auditor.text import lexicon
 
 PACKAGE = "auditor_checks.promo_links"
 # A link written without a scheme but with a host ("www.x.com/…", "t.me/x").

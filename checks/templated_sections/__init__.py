@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from auditor import lexicon, text
+from auditor import text
 from auditor.kinds import declared_rules
-from auditor.matching import PhraseMatcher
 from auditor.models import Block, Page, Severity, spans
 from auditor.registry import Check, Context, Hit, Rule
+from auditor.text import lexicon
+from auditor.text.matching import PhraseMatcher
 
 from .site import NearDuplicate, SkeletonCluster
 

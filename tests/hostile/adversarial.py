@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 import auditor_checks
 
 import auditor
-from auditor.matching import PhraseMatcher
+from auditor.text.matching import PhraseMatcher
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,7 +58,7 @@ def optional_modules() -> frozenset[str]:
 def module_patterns() -> dict[str, re.Pattern]:
     """Every compiled pattern held at module level in the auditor packages, by `module.NAME`.
 
-    A module whose optional dependency is not installed (`auditor.dask_engine` without the `dask`
+    A module whose optional dependency is not installed (`auditor.engine.dask` without the `dask`
     extra) is skipped; any other import error is raised.
     """
     found: dict[str, re.Pattern] = {}

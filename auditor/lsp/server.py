@@ -13,7 +13,7 @@ Site rules are off: an editor sees one page at a time.
 Threads: the event loop only reads, answers and publishes. Audits run on one
 worker thread, so hovers and code actions are answered while a page is being
 audited; jieba's dictionary and the word lists load on another thread from
-start-up (auditor/warmup.py), so the first page opened does not pay for them
+start-up (auditor/engine/warmup.py), so the first page opened does not pay for them
 in full.
 """
 
@@ -30,15 +30,16 @@ from lsprotocol import types
 from pygls import uris
 from pygls.lsp.server import LanguageServer
 
-from auditor import __version__, warmup
+from auditor import __version__
 from auditor.config import ConfigError, default_config, load_config
-from auditor.engine import Auditor
+from auditor.engine import warmup
+from auditor.engine.auditor import Auditor
+from auditor.input.loading import split_front_matter
+from auditor.input.sources import PageSource
 from auditor.kinds import registry_for
-from auditor.loading import split_front_matter
 from auditor.models import Finding, Severity
 from auditor.parsing import format_of
 from auditor.registry import Registry, default_registry, docs_url
-from auditor.sources import PageSource
 
 log = logging.getLogger(__name__)
 

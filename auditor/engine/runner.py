@@ -1,8 +1,8 @@
 """Running the page phase over many pages: from the cache, in this process, or in worker processes.
 
 The page phase is a plain function of picklable values
-(`auditor.phases.page_phase(source, settings) -> FileResult`), so a process
-pool (here) or a distributed engine (`auditor.dask_engine`) can map it over
+(`auditor.engine.phases.page_phase(source, settings) -> FileResult`), so a process
+pool (here) or a distributed engine (`auditor.engine.dask`) can map it over
 the pages of a site. A worker builds its Auditor (registry, config, rules)
 on its first page and keeps it for every page of the same run. The site
 phase then runs once over the results.
@@ -23,15 +23,15 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 
-from auditor.cache import ResultCache
-from auditor.diagnostics import InternalError
-from auditor.engine import BATCH_THRESHOLDS, Auditor, FileResult, batch_collector
+from auditor.engine.auditor import BATCH_THRESHOLDS, Auditor, FileResult, batch_collector
+from auditor.engine.cache import ResultCache
+from auditor.engine.diagnostics import InternalError
+from auditor.engine.phases import Settings, auditor_for
+from auditor.input.loading import LoadError, read_bytes
+from auditor.input.sources import PageSource
 from auditor.kinds import registry_for
-from auditor.loading import LoadError, read_bytes
 from auditor.parsing import format_of
-from auditor.phases import Settings, auditor_for
 from auditor.registry import Registry
-from auditor.sources import PageSource
 
 # The fewest pages to audit, per job, for a pool to be worth starting.
 POOL_MIN_PAGES_PER_JOB = 8

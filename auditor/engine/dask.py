@@ -12,7 +12,7 @@
         partition index mod B
     ─► partition by partition, in order, a few ahead: finish (join, suppress, sort) ─► the report
 
-Workers run `auditor.phases`, whose per-process Auditor loads the lexicons
+Workers run `auditor.engine.phases`, whose per-process Auditor loads the lexicons
 and jieba once per worker. The client holds a number of futures fixed by
 the window sizes and B (which follows the worker threads, not the run), and
 the partitions being written: never a future per partition, never a page,
@@ -38,11 +38,12 @@ from typing import Any
 import dask
 from distributed import Client, Future, LocalCluster, wait
 
-from auditor import discovery, phases, warc
-from auditor.engine import FileResult
+from auditor.engine import phases
+from auditor.engine.auditor import FileResult
+from auditor.engine.phases import Settings, SiteRecord
+from auditor.input import discovery, warc
+from auditor.input.sources import PageSource
 from auditor.models import Finding
-from auditor.phases import Settings, SiteRecord
-from auditor.sources import PageSource
 
 DEFAULT_PARTITION_SIZE = 200  # pages per task of the page phase
 _IN_FLIGHT = 4  # page partitions submitted ahead per worker thread; as many are folded at a time

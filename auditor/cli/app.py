@@ -20,22 +20,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from auditor import __version__, baseline
+from auditor import __version__
 from auditor.api import ENGINES, audit_files
-from auditor.cache import ENV_VAR, ResultCache, cache_folder
+from auditor.cli import baseline
+from auditor.cli.progress import progress
+from auditor.cli.starter import InitError, write_starter
 from auditor.config import Config, ConfigError, load_config
-from auditor.discovery import discover
-from auditor.engine import Auditor, FileResult
+from auditor.engine.auditor import Auditor, FileResult
+from auditor.engine.cache import ENV_VAR, ResultCache, cache_folder
+from auditor.engine.runner import default_jobs
+from auditor.input.discovery import discover
+from auditor.input.sources import PageSource
+from auditor.input.warc import WarcError
 from auditor.kinds import registry_for
-from auditor.progress import progress
 from auditor.registry import Registry, default_registry
 from auditor.report import Report
 from auditor.reporters import FINDINGS_ONLY, FORMATS, NEEDS_TEXT, STATISTICS, STREAMED
 from auditor.reporters.text import summary_line
-from auditor.runner import default_jobs
-from auditor.sources import PageSource
-from auditor.starter import InitError, write_starter
-from auditor.warc import WarcError
 
 app = typer.Typer(
     name="auditor",
@@ -354,10 +355,10 @@ def server(
     ] = True,
 ) -> None:
     """Start the language server for editors (LSP over stdio): diagnostics, hover, quick fixes."""
-    from auditor import warmup
+    from auditor.engine import warmup
 
     warmup.start()  # jieba's dictionary loads while pygls is imported and the client says hello
-    from auditor.server import serve  # pygls is imported by this command only
+    from auditor.lsp.server import serve  # pygls is imported by this command only
 
     serve()
 

@@ -17,15 +17,15 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor import diagnostics, suppression, verdict
 from auditor.config import Config
-from auditor.guard import TimeLimitExceeded, time_limit
+from auditor.engine import diagnostics, suppression, verdict
+from auditor.engine.guard import TimeLimitExceeded, time_limit
+from auditor.input.loading import LoadError, cut_bytes, decode_text, printable_path, read_bytes
+from auditor.input.sources import PageSource
 from auditor.kinds.base import DataRule
-from auditor.loading import LoadError, cut_bytes, decode_text, printable_path, read_bytes
 from auditor.models import Density, Finding, Page, PageText, Severity
 from auditor.parsing import format_of, parse_page
 from auditor.registry import Check, Context, Hit, RegisteredRule, Registry, Rule, SiteRule, engine_checks
-from auditor.sources import PageSource
 
 # A record of the site phase: (rule code, group key, value).
 SiteRecord = tuple[str, Hashable, Any]

@@ -30,10 +30,10 @@ from pathlib import Path
 
 import pathspec
 
-from auditor import warc
 from auditor.config import Config
+from auditor.input import warc
+from auditor.input.sources import PageSource
 from auditor.parsing import format_of
-from auditor.sources import PageSource
 
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", "node_modules", ".auditor_cache", "__pycache__", ".venv"})
 

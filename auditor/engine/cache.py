@@ -71,13 +71,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from auditor import __version__, segmenter
+from auditor import __version__
 from auditor.config import Config
-from auditor.engine import FileResult
+from auditor.engine.auditor import FileResult
+from auditor.engine.suppression import Suppressions
+from auditor.input.sources import PageSource
 from auditor.models import Block, Density, Finding, PageText, Severity, Span, TermBar
 from auditor.registry import Registry
-from auditor.sources import PageSource
-from auditor.suppression import Suppressions
+from auditor.text import segmenter
 
 FORMAT = 5  # bump when the layout of an entry or of the folder changes
 FOLDER_NAME = ".auditor_cache"

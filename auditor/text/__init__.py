@@ -1,6 +1,6 @@
 """Text analysis shared by every check: language, words, content terms, sentences.
 
-Chinese is segmented with jieba (or jieba_fast, see `auditor.segmenter`),
+Chinese is segmented with jieba (or jieba_fast, see `auditor.text.segmenter`),
 whose dictionary is loaded once per process, on first use, so runs that meet
 no Chinese never pay for it, or up front by `preload()`. Other scripts use a Unicode-aware word pattern.
 """
@@ -12,7 +12,7 @@ from functools import cache
 from itertools import accumulate, repeat
 from typing import Any, NamedTuple
 
-from auditor import lexicon, segmenter
+from auditor.text import lexicon, segmenter
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -66,7 +66,7 @@ def preload() -> None:
 
 @cache
 def stopwords(lang: str) -> frozenset[str]:
-    return frozenset(lexicon.words("auditor", "stopwords", lang))
+    return frozenset(lexicon.words("auditor.text", "stopwords", lang))
 
 
 def is_content(norm: str, lang: str) -> bool:

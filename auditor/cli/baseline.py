@@ -4,7 +4,7 @@ auditor today and hold new pages to it without first fixing every old one.
 `auditor check --write-baseline FILE` records the findings of the run;
 `auditor check --baseline FILE` reports only findings that are not in it.
 A finding is matched by its rule, its path (relative to the baseline file's
-folder) and its evidence with numbers masked (see auditor.fingerprint),
+folder) and its evidence with numbers masked (see auditor.reporters.fingerprint),
 never by its line, so edits above a finding do not bring it back. When a
 file has several findings with the same key, the baseline holds their count:
 the first ones in source order are the known ones, any beyond the count are
@@ -25,8 +25,8 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from auditor.fingerprint import identify
 from auditor.report import Report
+from auditor.reporters.fingerprint import identify
 
 VERSION = 1
 _NOTE = (

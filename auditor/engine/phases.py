@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.config import Config
-from auditor.engine import Auditor, FileResult, SiteRecord
+from auditor.engine.auditor import Auditor, FileResult, SiteRecord
+from auditor.input.sources import PageSource
 from auditor.kinds import registry_for
 from auditor.models import Finding
-from auditor.sources import PageSource
 
 __all__ = [
     "Settings",

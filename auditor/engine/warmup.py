@@ -46,7 +46,7 @@ def start() -> None:
 def warm_up() -> None:
     from auditor import text
     from auditor.config import default_config
-    from auditor.engine import Auditor
+    from auditor.engine.auditor import Auditor
     from auditor.registry import default_registry
 
     try:

@@ -1,6 +1,6 @@
 """The `auditor` command's entry point: `--version` answered before anything is imported.
 
-Everything else goes to the command line proper (`auditor.cli`), whose
+Everything else goes to the command line proper (`auditor.cli.app`), whose
 imports (typer, the config, the checks) take most of a small run's start-up.
 """
 
@@ -15,7 +15,7 @@ def main() -> None:
 
         sys.stdout.write(f"auditor {__version__}\n")
         return
-    from auditor.cli import main as cli_main
+    from auditor.cli.app import main as cli_main
     from auditor.registry import PluginError
 
     try:
