@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from auditor.config import Config, load_config
-from auditor.engine.auditor import FileResult
 from auditor.engine.cache import ResultCache
 from auditor.engine.phases import Settings, auditor_for
+from auditor.engine.results import FileResult
 from auditor.engine.runner import run
 from auditor.input.discovery import discover, looks_across_pages, sources
 from auditor.models import Finding

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.engine.auditor import FileResult
+from auditor.engine.results import FileResult
 from auditor.models import Severity
 
 

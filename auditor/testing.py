@@ -47,7 +47,7 @@ from typing import Any
 import yaml
 
 from auditor.config import Config, Limits
-from auditor.engine.auditor import Auditor
+from auditor.engine.phases import Settings, build
 from auditor.models import Finding
 from auditor.registry import default_registry
 
@@ -86,14 +86,14 @@ def audit_page(data: bytes, fmt: str = "markdown", limits: dict[str, float] | No
     registry = default_registry()
     settings = Config(selected=frozenset(registry.rules), limits=Limits(**(limits or {})))
     name = "page.html" if fmt == "html" else "page.md"
-    return Auditor(registry, settings, site=False).audit_bytes(name, data, fmt).findings
+    return build(Settings(settings, site=False), registry).audit_bytes(name, data, fmt).findings
 
 
 def audit_pages(pages: dict[str, str], **config: Any) -> list[Finding]:
     """Findings for several pages (path: text) audited as one run, site rules included."""
     registry = default_registry()
     settings = Config(selected=frozenset(registry.rules), **config)
-    auditor = Auditor(registry, settings, site=len(pages) > 1)
+    auditor = build(Settings(settings, site=len(pages) > 1), registry)
     results = [
         auditor.audit_text(path, text, "html" if path.endswith((".html", ".htm")) else "markdown")
         for path, text in pages.items()

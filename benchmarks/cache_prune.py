@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from auditor.config import Config  # noqa: E402
-from auditor.engine.auditor import FileResult  # noqa: E402
 from auditor.engine.cache import FORMAT, REMOVAL_BUDGET, ResultCache  # noqa: E402
+from auditor.engine.results import FileResult  # noqa: E402
 from auditor.input.sources import PageSource  # noqa: E402
 from auditor.registry import default_registry  # noqa: E402
 

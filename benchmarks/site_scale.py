@@ -24,7 +24,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from auditor.config import Config
-from auditor.engine.auditor import Auditor, FileResult
+from auditor.engine.auditor import Auditor
+from auditor.engine.results import FileResult
 from auditor.input.discovery import discover
 from auditor.parsing import format_of
 from auditor.registry import default_registry

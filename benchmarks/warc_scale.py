@@ -38,7 +38,7 @@ from pathlib import Path
 
 from auditor.config import Config
 from auditor.engine import phases
-from auditor.engine.auditor import FileResult
+from auditor.engine.results import FileResult
 from auditor.input import warc
 from auditor.registry import default_registry
 from auditor.reporters.json_lines import render_page as json_lines

@@ -10,8 +10,8 @@ import pytest
 
 from auditor.config import Config
 from auditor.engine import cache as cache_module
-from auditor.engine.auditor import FileResult
 from auditor.engine.cache import FORMAT, KEEP_SETTINGS, STALE_DAYS, ResultCache
+from auditor.engine.results import FileResult
 from auditor.input.sources import PageSource
 from auditor.registry import default_registry
 

@@ -119,7 +119,7 @@ def test_a_failing_parser_is_an_internal_error_finding(monkeypatch: pytest.Monke
     def broken(*args: object, **kwargs: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr("auditor.engine.auditor.parse_page", broken)
+    monkeypatch.setattr("auditor.engine.pages.parse_page", broken)
     result = _auditor().audit_text("page.md", CLEAN, "markdown")
     assert [(f.rule, f.line) for f in result.findings] == [("IO006", 1)]
     assert "markdown parser failed: RecursionError" in result.findings[0].message

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from auditor.config import Config, Limits, load_config
-from auditor.engine.auditor import Auditor, FileResult
+from auditor.engine.auditor import Auditor
+from auditor.engine.results import FileResult
 from auditor.input.discovery import discover
 from auditor.models import Severity
 from auditor.registry import default_registry

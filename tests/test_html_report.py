@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from auditor.config import Config
-from auditor.engine.auditor import Auditor, FileResult
+from auditor.engine.auditor import Auditor
+from auditor.engine.results import FileResult
 from auditor.models import Finding, Severity
 from auditor.registry import default_registry
 from auditor.report import Report

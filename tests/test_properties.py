@@ -15,7 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor.config import Config
-from auditor.engine.auditor import Auditor, FileResult
+from auditor.engine.auditor import Auditor
+from auditor.engine.results import FileResult
 from auditor.input.loading import LoadError, decode_text
 from auditor.models import Finding
 from auditor.registry import default_registry

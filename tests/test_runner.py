@@ -11,9 +11,10 @@ import pytest
 from auditor.config import Config
 from auditor.engine import cache as cache_module
 from auditor.engine import runner
-from auditor.engine.auditor import Auditor, FileResult
+from auditor.engine.auditor import Auditor
 from auditor.engine.cache import ResultCache
 from auditor.engine.phases import Settings
+from auditor.engine.results import FileResult
 from auditor.input.sources import PageSource
 from auditor.models import Severity
 from auditor.registry import default_registry

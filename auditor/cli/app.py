@@ -26,8 +26,9 @@ from auditor.cli import baseline
 from auditor.cli.progress import progress
 from auditor.cli.starter import InitError, write_starter
 from auditor.config import Config, ConfigError, load_config
-from auditor.engine.auditor import Auditor, FileResult
 from auditor.engine.cache import ENV_VAR, ResultCache, cache_folder
+from auditor.engine.phases import Settings, build
+from auditor.engine.results import FileResult
 from auditor.engine.runner import default_jobs
 from auditor.input.discovery import discover
 from auditor.input.sources import PageSource
@@ -232,7 +233,7 @@ def check(
 def _read_stdin(registry: Registry, settings: Config, name: str | None, keep_text: bool) -> Report:
     """One page from standard input, named by --stdin-filename (its suffix picks the format); no site rules."""
     page = PageSource(str(Path(name)) if name else "-", data=sys.stdin.buffer.read())
-    return Report([Auditor(registry, settings, site=False, keep_text=keep_text).audit_source(page)])
+    return Report([build(Settings(settings, site=False, keep_text=keep_text), registry).audit_source(page)])
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.config import Config
-from auditor.engine.auditor import FileResult
+from auditor.engine.results import FileResult
 from auditor.engine.suppression import Suppressions
 from auditor.input.sources import PageSource
 from auditor.models import Block, Density, Finding, PageText, Severity, Span, TermBar

@@ -39,8 +39,8 @@ import dask
 from distributed import Client, Future, LocalCluster, wait
 
 from auditor.engine import phases
-from auditor.engine.auditor import FileResult
 from auditor.engine.phases import Settings, SiteRecord
+from auditor.engine.results import FileResult
 from auditor.input import discovery, warc
 from auditor.input.sources import PageSource
 from auditor.models import Finding

@@ -1,4 +1,5 @@
-"""A time limit for one piece of work, where the platform allows one.
+"""Bounds on work: a time limit for one piece of it, where the platform allows one, and the
+garbage collector tuned for a batch of it (`batch_collector`).
 
 The limit is a real-time timer signal (SIGALRM), so it can stop Python code
 that loops forever. Signals reach only the main thread of a process, so
@@ -8,6 +9,8 @@ elsewhere (an editor's language server audits in threads) and where
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import signal
 import threading
 import time
@@ -64,3 +67,23 @@ def time_limit(seconds: float) -> Iterator[None]:
         if previous_delay:  # someone else's timer was running: give it back what is left of it
             left = max(previous_delay - (time.monotonic() - started), 0.001)
             signal.setitimer(signal.ITIMER_REAL, left, previous_interval)
+
+
+# Collector thresholds for a batch of pages (see `batch_collector`).
+BATCH_THRESHOLDS = (50_000, 20, 100)
+
+
+@contextlib.contextmanager
+def batch_collector() -> Iterator[None]:
+    """The garbage collector tuned for a batch of pages or the site phase: what is loaded by now
+    (modules, word lists, jieba's dictionary) is set aside for good, and collections come less
+    often. Both make hundreds of thousands of small objects and almost no cycles; with the
+    defaults the collector took a tenth of the page phase and near half of the site phase."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*BATCH_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()

@@ -18,15 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.config import Config
-from auditor.engine.auditor import Auditor, FileResult, SiteRecord
+from auditor.engine.auditor import Auditor
+from auditor.engine.results import FileResult, SiteRecord
 from auditor.input.sources import PageSource
 from auditor.kinds import registry_for
 from auditor.models import Finding
+from auditor.registry import Registry
 
 __all__ = [
     "Settings",
     "SiteRecord",
     "auditor_for",
+    "build",
     "finish",
     "page_phase",
     "site_keys",
@@ -46,15 +49,22 @@ class Settings:
     keep_text: bool = False
 
 
+def build(settings: Settings, registry: Registry | None = None) -> Auditor:
+    """A new Auditor for `settings`, the one place one is made. It runs `registry`, by default the
+    installed checks and the config's custom rules."""
+    if registry is None:
+        registry = registry_for(settings.config)
+    return Auditor(registry, settings.config, site=settings.site, keep_text=settings.keep_text)
+
+
 _cached: tuple[Settings, Auditor] | None = None
 
 
 def auditor_for(settings: Settings) -> Auditor:
-    """This process's Auditor for `settings`, made once (the installed checks and the config's custom rules)."""
+    """This process's Auditor for `settings`, made once and kept while the settings stay the same."""
     global _cached
     if _cached is None or _cached[0] != settings:
-        registry = registry_for(settings.config)
-        _cached = (settings, Auditor(registry, settings.config, site=settings.site, keep_text=settings.keep_text))
+        _cached = (settings, build(settings))
     return _cached[1]
 
 

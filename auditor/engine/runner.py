@@ -23,10 +23,12 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 
-from auditor.engine.auditor import BATCH_THRESHOLDS, Auditor, FileResult, batch_collector
+from auditor.engine.auditor import Auditor
 from auditor.engine.cache import ResultCache
 from auditor.engine.diagnostics import InternalError
-from auditor.engine.phases import Settings, auditor_for
+from auditor.engine.guard import BATCH_THRESHOLDS, batch_collector
+from auditor.engine.phases import Settings, auditor_for, build
+from auditor.engine.results import FileResult
 from auditor.input.loading import LoadError, read_bytes
 from auditor.input.sources import PageSource
 from auditor.kinds import registry_for
@@ -69,7 +71,7 @@ def _run(
         cached: dict[int, FileResult] = {}
     elif jobs <= 1 or len(sources) <= 1:
         # One pass: each file is read once, looked up, and audited here on a miss.
-        auditor = Auditor(registry, job.config, site=job.site, keep_text=job.keep_text)
+        auditor = build(job, registry)
         for source in sources:
             yield _cached_or_audited(source, cache, auditor, registry)
         return
@@ -78,7 +80,7 @@ def _run(
     if jobs > 1 and len(pending) >= POOL_MIN_PAGES_PER_JOB * jobs:
         audited = _in_pool([source for _, source in pending], job, jobs, cache)
     else:
-        auditor = Auditor(registry, job.config, site=job.site, keep_text=job.keep_text)
+        auditor = build(job, registry)
         audited = (_audited(source, auditor, cache) for _, source in pending)
     for index in range(len(sources)):
         found = cached.pop(index, None)

@@ -46,12 +46,12 @@ def start() -> None:
 def warm_up() -> None:
     from auditor import text
     from auditor.config import default_config
-    from auditor.engine.auditor import Auditor
+    from auditor.engine.phases import Settings, build
     from auditor.registry import default_registry
 
     try:
         registry = default_registry()
-        auditor = Auditor(registry, default_config(registry), site=False)
+        auditor = build(Settings(default_config(registry), site=False), registry)
         auditor.audit_text("warm-up.md", _ENGLISH, "markdown")
         text.preload()
         auditor.audit_text("warm-up.zh.md", _CHINESE, "markdown")

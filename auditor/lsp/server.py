@@ -33,7 +33,7 @@ from pygls.lsp.server import LanguageServer
 from auditor import __version__
 from auditor.config import ConfigError, default_config, load_config
 from auditor.engine import warmup
-from auditor.engine.auditor import Auditor
+from auditor.engine.phases import Settings, build
 from auditor.input.loading import split_front_matter
 from auditor.input.sources import PageSource
 from auditor.kinds import registry_for
@@ -134,7 +134,7 @@ def audit_document(registry: Registry, uri: str, source: str, language_id: str, 
     # The bytes are UTF-8 whatever the page declares: the editor has decoded them already.
     page = PageSource(path or uri, data=source.encode("utf-8", "replace"), fmt=fmt, charset="utf-8")
     run_registry = registry_for(config)
-    result = Auditor(run_registry, config, site=False).audit_source(page)
+    result = build(Settings(config, site=False), run_registry).audit_source(page)
     lines = source.split("\n")
     link = docs_url()
     return Outcome([Entry(_diagnostic(f, lines, encoding, link), f) for f in result.findings], run_registry)

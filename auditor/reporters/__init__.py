@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from auditor.engine.auditor import FileResult
+    from auditor.engine.results import FileResult
     from auditor.report import Report
 
 Renderer = Callable[["Report", TextIO, bool], None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from auditor.engine.auditor import FileResult
+from auditor.engine.results import FileResult
 from auditor.report import Report
 
 

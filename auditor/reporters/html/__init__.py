@@ -36,7 +36,7 @@ from itertools import pairwise
 from typing import TextIO
 
 from auditor import __version__
-from auditor.engine.auditor import FileResult
+from auditor.engine.results import FileResult
 from auditor.models import Finding, Severity
 from auditor.registry import Registry, default_registry, rule_docs_html
 from auditor.report import Report

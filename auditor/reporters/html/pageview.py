@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.engine.auditor import FileResult
+from auditor.engine.results import FileResult
 from auditor.models import Block, Density, Finding, PageText
 
 
