@@ -430,6 +430,7 @@ class Auditor:
             evidence=hit.evidence,
             group=hit.group,
             spans=hit.spans,
+            member=hit.member,
         )
 
     def _findings(self, path: str, notes: Iterable[_Note], selected: frozenset[str]) -> list[Finding]:
