@@ -95,6 +95,9 @@ class Finding:
     group: str = ""
     # Where in the page's text the evidence stands; not part of the JSON output.
     spans: tuple[Span, ...] = ()
+    # For site rules: what sets this page apart within its group (its keyword, its link text, its
+    # nearest copy), for reports that list a group's pages; not part of the JSON output.
+    member: str = ""
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line, self.column, self.rule, self.message)

@@ -54,6 +54,9 @@ class Hit:
     group: str = ""
     # The pieces of the page's text the hit rests on (`Page.span` makes them), for reports to mark.
     spans: tuple[Span, ...] = ()
+    # For site rules: what sets this page apart within its group (its keyword, its link text, its
+    # nearest copy), for reports that list a group's pages; not part of the JSON output.
+    member: str = ""
 
 
 @dataclass(frozen=True)

@@ -366,3 +366,50 @@ def test_no_findings_is_a_short_clean_report(tmp_path: Path) -> None:
     document = render(audit_folder(tmp_path))
     assert "every page is clean" in document
     assert '<details class="page"' not in document
+
+
+def test_site_rules_give_each_member_its_detail(tmp_path: Path) -> None:
+    skeleton = (
+        "# {k}官网地址\n\n## {k}介绍\n\n{k}是一家机场。\n\n"
+        "## {k}优惠码\n\n优惠码：SAVE{n}\n\n## {k}价格\n\n每月{n}元。\n"
+    )
+    names = ["星桥", "银河", "飞鸟", "海豚", "山猫", "白鹭"]
+    for n, name in enumerate(names):
+        (tmp_path / f"{n}.md").write_text(skeleton.format(k=name, n=n), encoding="utf-8")
+    report = audit_folder(tmp_path)
+    members = {Path(r.path).name: f.member for r in report.files for f in r.findings if f.rule == "TS201"}
+    assert members == {f"{n}.md": f"keyword ‘{name}’" for n, name in enumerate(names)}
+    assert not any(f.member for r in report.files for f in r.findings if not f.group)  # page rules leave it empty
+
+
+def test_a_member_detail_comes_from_the_finding_not_its_wording(tmp_path: Path) -> None:
+    def promo(path: str, member: str) -> Finding:
+        return Finding(
+            "PL408",
+            "promo-destination-across-site",
+            "promo-links",
+            Severity.ERROR,
+            path,
+            1,
+            1,
+            1,
+            1,
+            "a shop linked on 2 pages of the site, worded with no quotes",  # nothing to read a detail from
+            "‘a quoted evidence’ shop.example.com on 2 pages",
+            group="shop.example.com",
+            member=member,
+        )
+
+    report = Report(
+        [
+            FileResult(str(tmp_path / "a.md"), "markdown", "en", [promo(str(tmp_path / "a.md"), "‘cheap tees’")]),
+            FileResult(str(tmp_path / "b.md"), "markdown", "en", [promo(str(tmp_path / "b.md"), "")]),
+        ]
+    )
+    document = render(report)
+    site = document[document.index('<section id="site">') : document.index('<section id="pages">')]
+    assert '<span class="dim">‘cheap tees’</span>' in site
+    listed = site[site.index('<ol class="members">') :]
+    assert listed.count('<span class="dim">') == 1  # the member without a detail shows none
+    assert "a quoted evidence" not in site
+    assert all(f.member not in f.to_dict().values() for r in report.files for f in r.findings if f.member)

@@ -80,7 +80,7 @@ from auditor.models import Block, Density, Finding, PageText, Severity, Span, Te
 from auditor.registry import Registry
 from auditor.text import segmenter
 
-FORMAT = 5  # bump when the layout of an entry or of the folder changes
+FORMAT = 6  # bump when the layout of an entry or of the folder changes
 FOLDER_NAME = ".auditor_cache"
 ENV_VAR = "AUDITOR_CACHE_DIR"
 STALE_DAYS = 30  # an entry no run has read for this long is removed
@@ -389,6 +389,7 @@ def _encode(result: FileResult, key: str) -> bytes:
                 f.message,
                 f.evidence,
                 [[s.block, s.start, s.end, s.label, s.term] for s in f.spans],
+                f.member,
             ]
             for f in result.findings
         ],
@@ -407,12 +408,12 @@ def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResul
     if not all(isinstance(value, str) for value in (fmt, language)):
         raise ValueError("format and language must be strings")
     findings = []
-    for rule, severity, line, column, end_line, end_column, message, evidence, marks in document["findings"]:
+    for rule, severity, line, column, end_line, end_column, message, evidence, marks, member in document["findings"]:
         registered = registry.rules[rule]
         if not all(type(n) is int for n in (line, column, end_line, end_column)):
             raise ValueError("positions must be integers")
-        if not isinstance(message, str) or not isinstance(evidence, str):
-            raise ValueError("message and evidence must be strings")
+        if not all(isinstance(value, str) for value in (message, evidence, member)):
+            raise ValueError("message, evidence and member must be strings")
         spans = tuple(_span(mark) for mark in marks)
         findings.append(
             Finding(
@@ -428,6 +429,7 @@ def _decode(document: Any, key: str, path: str, registry: Registry) -> FileResul
                 message=message,
                 evidence=evidence,
                 spans=spans,
+                member=member,
             )
         )
     text = document["text"]

@@ -231,6 +231,7 @@ class PromoAcrossSite(SiteRule):
                 carrier.end_column,
                 severity,
                 group=destination,
+                member=f"‘{carrier.text}’" if family == STORE and carrier.text else "",
                 spans=(Span(*carrier.span, "promo destination"),) if carrier.span else (),
             )
             yield path, hit

@@ -306,6 +306,7 @@ class SkeletonCluster(SiteRule):
                         f"same text under {stock} of {headings} headings; also {', '.join(others)}"
                     ),
                     group=outline,
+                    member=f"keyword ‘{me.keyword}’" if me.keyword else "",
                     spans=tuple(Span(*heading, "skeleton heading") for heading in me.headings),
                 ),
             )
@@ -603,5 +604,6 @@ class NearDuplicate(SiteRule):
                     ),
                     evidence=f"{other} (~{similarity:.0%} similar); {size} near-copies in all",
                     group=groups.find(path),  # the group's first page in path order
+                    member=f"≈ {other} (~{similarity:.0%} similar)",
                 ),
             )

@@ -46,7 +46,6 @@ from auditor.reporters.html.pageview import BlockView, PageView, view_page
 _SEVERITIES = ("error", "warning", "info")
 _WORST_PAGES = 25
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_QUOTED = re.compile(r"‘([^’]{1,300})’")
 _SIZE_MARK = "\x00size\x00"
 # Characters of page bodies (text, chart, skeleton) above which each is kept packed (gzip, base64)
 # in an inert <script> holder and unpacked by the browser when its page is opened.
@@ -287,8 +286,7 @@ class _Html:
         label = {"TS201": "skeleton ", "PL408": "", "TS202": "near-copies of "}.get(rule, "")
         items = []
         for result, finding in members:
-            detail = _member_detail(finding)
-            extra = f' <span class="dim">{esc(detail)}</span>' if detail else ""
+            extra = f' <span class="dim">{esc(finding.member)}</span>' if finding.member else ""
             items.append(f'<li><a href="#{self.anchor[result.path]}">{esc(result.path)}</a>{extra}</li>')
         return (
             f'<details class="grp" id="{self.group_id[key]}" data-sev="{severity}" data-check="{esc(check)}">'
@@ -470,17 +468,6 @@ def _destination(key: str) -> str:
     if sep and kind in _ACCOUNTS:
         return f"{_ACCOUNTS[kind]} {rest}"
     return key
-
-
-def _member_detail(finding: Finding) -> str:
-    """What sets one member of a site group apart: its keyword, its link text, its nearest copy."""
-    if finding.rule == "TS202":
-        return "≈ " + finding.evidence.split(";", 1)[0]
-    if finding.rule == "TS201":
-        keyword = _QUOTED.search(finding.evidence)
-        return f"keyword ‘{keyword.group(1)}’" if keyword else ""
-    quoted = _QUOTED.search(finding.message)
-    return f"‘{quoted.group(1)}’" if quoted else ""
 
 
 def _block(block_view: BlockView, findings: list[Finding], anchor: str, labelled: set[int]) -> str:
