@@ -121,6 +121,7 @@ class RuleSet:
             evidence=hit.evidence,
             group=hit.group,
             spans=hit.spans,
+            member=hit.member,
         )
 
     def notes(self, path: str, notes: Iterable[Note], selected: frozenset[str]) -> list[Finding]:
