@@ -114,6 +114,15 @@ class SiteRule(Rule):
     """
 
     steps: ClassVar[int] = 1  # group-bys in the chain
+    # How a report presents the rule's groups (`Hit.group`): the heading over them (default: the
+    # rule's summary) and the words before each group's name ("skeleton ", "near-copies of ").
+    group_title: ClassVar[str] = ""
+    group_label: ClassVar[str] = ""
+
+    @classmethod
+    def group_name(cls, group: str) -> str:
+        """A group as a reader says it; by default the group itself (a skeleton, a path)."""
+        return group
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         return ()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from auditor import api
 from auditor.parsing import parse_page
+from auditor.registry import default_registry, engine_checks
 from auditor.report import Report
 from auditor.reporters import html as html_report
 from auditor.reporters import rdjson
@@ -22,6 +23,7 @@ REPORTERS = ROOT / "auditor" / "reporters"
 # What reads or parses pages: a reporter imports none of it.
 PARSERS = ("auditor.parsing", "auditor.input.loading", "markdown_it", "bs4")
 READS = {"open", "read_text", "read_bytes"}
+ENGINE = {check.name for check in engine_checks()}
 
 
 def _imports(tree: ast.AST) -> list[str]:
@@ -54,6 +56,29 @@ def test_no_reporter_imports_a_parser_or_reads_a_file() -> None:
                 raise AssertionError(f"{module}:{node.lineno} calls {func.id}()")
             if isinstance(func, ast.Attribute) and func.attr in READS and not _package_data(func.value):
                 raise AssertionError(f"{module}:{node.lineno} calls .{func.attr}()")
+
+
+def test_no_reporter_knows_a_check_by_its_codes() -> None:
+    """What a report shows of a rule comes from the rule (its spans, member details, group titles),
+    so no reporter names one of the built-in checks' rule codes."""
+    codes = {registered.code for registered in default_registry() if registered.check.name not in ENGINE}
+    for module in sorted(REPORTERS.rglob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        named = [
+            f"{module.name}:{node.lineno} {node.value}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in codes
+        ]
+        assert not named, named
+
+
+def test_site_rules_say_how_their_groups_read() -> None:
+    rules = default_registry().rules
+    assert rules["PL408"].rule.group_name("qq:12345") == "QQ 12345"
+    assert rules["PL408"].rule.group_name("text:SAVE20") == "promo code SAVE20"
+    assert rules["PL408"].rule.group_name("shop.example.com") == "shop.example.com"
+    assert rules["TS201"].rule.group_label == "skeleton "
+    assert all(rules[code].rule.group_title for code in ("TS201", "TS202", "PL408"))
 
 
 def _render(report: Report) -> tuple[str, str]:

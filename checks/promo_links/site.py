@@ -18,6 +18,15 @@ from . import anchors, urls
 from .survey import AFFILIATE, CONTACT, SHORTENER, Item, item_span, link_position, survey
 
 STORE = "store"
+# How a report names the messaging accounts a destination can be ("qq:123" is "QQ 123").
+_ACCOUNTS = {
+    "telegram": "Telegram",
+    "whatsapp": "WhatsApp",
+    "wechat": "WeChat",
+    "qq": "QQ",
+    "line": "LINE",
+    "discord": "Discord",
+}
 _MAX_DESTINATIONS = 24  # per page; a page with more promo destinations than this is loud on its own
 _TEXT_CHARS = 60  # of a link text kept for the message and for counting different texts
 # Why a repeated shortener, code or contact is an error with no other signal: each is promo by nature.
@@ -196,6 +205,17 @@ class PromoAcrossSite(SiteRule):
     """
 
     code = "PL408"
+    group_title = "Promo destinations linked across the site"
+
+    @classmethod
+    def group_name(cls, group: str) -> str:
+        """A destination as a reader says it: "text:CODE" is a promo code, "qq:123" a QQ account."""
+        kind, sep, rest = group.partition(":")
+        if sep and kind == "text":
+            return f"promo code {rest}"
+        if sep and kind in _ACCOUNTS:
+            return f"{_ACCOUNTS[kind]} {rest}"
+        return group
     name = "promo-destination-across-site"
     default_severity = Severity.ERROR
     options: ClassVar[Mapping[str, Any]] = {"min_pages": 3, "min_planted": 3, "planted_share": 0.33}

@@ -251,6 +251,8 @@ class SkeletonCluster(SiteRule):
     """
 
     code = "TS201"
+    group_title = "Skeleton clusters: pages poured into one heading skeleton"
+    group_label = "skeleton "
     name = "skeleton-cluster"
     default_severity = Severity.WARNING
     options: ClassVar[Mapping[str, Any]] = {
@@ -501,6 +503,8 @@ class NearDuplicate(SiteRule):
     """
 
     code = "TS202"
+    group_title = "Near-copies: pages whose wording is nearly the same"
+    group_label = "near-copies of "
     name = "near-duplicate"
     default_severity = Severity.WARNING
     options: ClassVar[Mapping[str, Any]] = {

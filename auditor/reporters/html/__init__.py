@@ -38,7 +38,7 @@ from typing import TextIO
 from auditor import __version__
 from auditor.engine.results import FileResult
 from auditor.models import Finding, Severity
-from auditor.registry import Registry, default_registry, rule_docs_html
+from auditor.registry import RegisteredRule, Registry, SiteRule, default_registry, rule_docs_html
 from auditor.report import Report
 from auditor.reporters.html import charts
 from auditor.reporters.html.pageview import BlockView, PageView, view_page
@@ -267,9 +267,9 @@ class _Html:
         for rule in sorted(by_rule):
             keys = sorted(by_rule[rule], key=lambda k: (-len(self.groups[k]), k[1]))
             registered = self.registry.rules.get(rule)
-            summary = registered.rule.summary() if registered else ""
+            title = _site_rule(registered).group_title or (registered.rule.summary() if registered else "")
             out.append(
-                f'<h3><a href="#rule-{esc(rule)}" class="code">{esc(rule)}</a> {esc(_group_title(rule, summary))} '
+                f'<h3><a href="#rule-{esc(rule)}" class="code">{esc(rule)}</a> {esc(title)} '
                 f'<span class="dim">{_plural(len(keys), "group")}</span></h3>'
             )
             for key in keys:
@@ -283,7 +283,7 @@ class _Html:
         findings = [f for _r, f in members]
         severity = _worst(findings)
         check = findings[0].check
-        label = {"TS201": "skeleton ", "PL408": "", "TS202": "near-copies of "}.get(rule, "")
+        site_rule = _site_rule(self.registry.rules.get(rule))
         items = []
         for result, finding in members:
             extra = f' <span class="dim">{esc(finding.member)}</span>' if finding.member else ""
@@ -291,7 +291,7 @@ class _Html:
         return (
             f'<details class="grp" id="{self.group_id[key]}" data-sev="{severity}" data-check="{esc(check)}">'
             f'<summary><span class="sev {severity}">{severity}</span> <b>{_plural(len(members), "page")}</b> '
-            f'<span class="gname">{esc(label)}<q>{esc(_destination(name) if rule == "PL408" else name)}</q></span>'
+            f'<span class="gname">{esc(site_rule.group_label)}<q>{esc(site_rule.group_name(name))}</q></span>'
             "</summary>"
             f'<p class="msg">{esc(findings[0].message)}</p><ol class="members">{"".join(items)}</ol></details>\n'
         )
@@ -442,32 +442,9 @@ class _Html:
         return "".join(out)
 
 
-def _group_title(rule: str, summary: str) -> str:
-    return {
-        "TS201": "Skeleton clusters: pages poured into one heading skeleton",
-        "PL408": "Promo destinations linked across the site",
-        "TS202": "Near-copies: pages whose wording is nearly the same",
-    }.get(rule, summary)
-
-
-_ACCOUNTS = {
-    "telegram": "Telegram",
-    "whatsapp": "WhatsApp",
-    "wechat": "WeChat",
-    "qq": "QQ",
-    "line": "LINE",
-    "discord": "Discord",
-}
-
-
-def _destination(key: str) -> str:
-    """A PL408 destination as a reader says it: "text:CODE" is a promo code, "qq:123" a QQ account."""
-    kind, sep, rest = key.partition(":")
-    if sep and kind == "text":
-        return f"promo code {rest}"
-    if sep and kind in _ACCOUNTS:
-        return f"{_ACCOUNTS[kind]} {rest}"
-    return key
+def _site_rule(registered: RegisteredRule | None) -> type[SiteRule]:
+    """The site rule a group comes from; the plain SiteRule's defaults for a rule no longer installed."""
+    return registered.rule if registered and issubclass(registered.rule, SiteRule) else SiteRule
 
 
 def _block(block_view: BlockView, findings: list[Finding], anchor: str, labelled: set[int]) -> str:
