@@ -343,15 +343,22 @@ def test_density_chart_uses_the_rule_limits_from_the_config() -> None:
     assert '<text class="lbl"' in esim and "极光卡" in esim and "23.8%" in esim
 
 
-def test_site_findings_are_grouped(tmp_path: Path) -> None:
+# The six pages of a keyword-template farm: one heading skeleton, one keyword a page.
+FARM_NAMES = ["星桥", "银河", "飞鸟", "海豚", "山猫", "白鹭"]
+
+
+def _skeleton_farm(folder: Path) -> Path:
     skeleton = (
         "# {k}官网地址\n\n## {k}介绍\n\n{k}是一家机场。\n\n"
         "## {k}优惠码\n\n优惠码：SAVE{n}\n\n## {k}价格\n\n每月{n}元。\n"
     )
-    names = ["星桥", "银河", "飞鸟", "海豚", "山猫", "白鹭"]
-    for n, name in enumerate(names):
-        (tmp_path / f"{n}.md").write_text(skeleton.format(k=name, n=n), encoding="utf-8")
-    report = audit_folder(tmp_path)
+    for n, name in enumerate(FARM_NAMES):
+        (folder / f"{n}.md").write_text(skeleton.format(k=name, n=n), encoding="utf-8")
+    return folder
+
+
+def test_site_findings_are_grouped(tmp_path: Path) -> None:
+    report = audit_folder(_skeleton_farm(tmp_path))
     groups = {(f.rule, f.group) for r in report.files for f in r.findings if f.group}
     assert ("TS201", "{K}介绍 / {K}优惠码 / {K}价格") in groups
     document = render(report)
@@ -369,16 +376,9 @@ def test_no_findings_is_a_short_clean_report(tmp_path: Path) -> None:
 
 
 def test_site_rules_give_each_member_its_detail(tmp_path: Path) -> None:
-    skeleton = (
-        "# {k}官网地址\n\n## {k}介绍\n\n{k}是一家机场。\n\n"
-        "## {k}优惠码\n\n优惠码：SAVE{n}\n\n## {k}价格\n\n每月{n}元。\n"
-    )
-    names = ["星桥", "银河", "飞鸟", "海豚", "山猫", "白鹭"]
-    for n, name in enumerate(names):
-        (tmp_path / f"{n}.md").write_text(skeleton.format(k=name, n=n), encoding="utf-8")
-    report = audit_folder(tmp_path)
+    report = audit_folder(_skeleton_farm(tmp_path))
     members = {Path(r.path).name: f.member for r in report.files for f in r.findings if f.rule == "TS201"}
-    assert members == {f"{n}.md": f"keyword ‘{name}’" for n, name in enumerate(names)}
+    assert members == {f"{n}.md": f"keyword ‘{name}’" for n, name in enumerate(FARM_NAMES)}
     assert not any(f.member for r in report.files for f in r.findings if not f.group)  # page rules leave it empty
 
 
