@@ -19,8 +19,8 @@ from auditor.engine.phases import Settings, auditor_for
 from auditor.engine.results import FileResult
 from auditor.engine.runner import run
 from auditor.input.discovery import discover, looks_across_pages, sources
+from auditor.input.sources import format_of
 from auditor.models import Finding
-from auditor.parsing import format_of
 from auditor.registry import default_registry
 from auditor.report import Report
 

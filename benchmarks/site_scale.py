@@ -27,7 +27,7 @@ from auditor.config import Config
 from auditor.engine.auditor import Auditor
 from auditor.engine.results import FileResult
 from auditor.input.discovery import discover
-from auditor.parsing import format_of
+from auditor.input.sources import format_of
 from auditor.registry import default_registry
 
 _WORDS = [

@@ -42,3 +42,33 @@ def test_no_bare_checks_package_is_installed(tmp_path: Path) -> None:
     probe = "import importlib.util as u; print(u.find_spec('checks') is None, u.find_spec('auditor_checks') is None)"
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "False"]
+
+
+ARCHITECTURE = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+# What each stage may not import: a page flows input → parsing → engine → reporters → cli, never back.
+DOWNSTREAM = {
+    "input": ("auditor.parsing", "auditor.engine", "auditor.reporters", "auditor.cli", "auditor.lsp"),
+    "parsing": ("auditor.engine", "auditor.reporters", "auditor.cli", "auditor.lsp"),
+    "engine": ("auditor.reporters", "auditor.cli", "auditor.lsp"),
+    "reporters": ("auditor.cli", "auditor.lsp", "auditor.input", "auditor.parsing"),
+}
+
+
+def test_every_package_and_root_module_is_on_the_architecture_map() -> None:
+    parts = [p for p in PACKAGE.iterdir() if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"]
+    assert len(parts) > 10
+    missing = [
+        f"auditor/{p.name}"
+        for p in parts
+        if p.name not in {"__init__.py", "__main__.py"} and f"auditor/{p.name}" not in ARCHITECTURE
+    ]
+    assert not missing, f"not in docs/architecture.md: {missing}"
+
+
+def test_a_stage_never_imports_the_stages_after_it() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(name for name in _imports(path) if name.startswith(banned))
+        for stage, banned in DOWNSTREAM.items()
+        for path in sorted((PACKAGE / stage).rglob("*.py"))
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}

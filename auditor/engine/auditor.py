@@ -23,9 +23,8 @@ from auditor.engine.rules import RuleSet
 from auditor.engine.screening import Screen, keep_lines
 from auditor.engine.site import SitePhase
 from auditor.input.loading import printable_path
-from auditor.input.sources import PageSource
+from auditor.input.sources import PageSource, format_of
 from auditor.models import Finding, PageText
-from auditor.parsing import format_of
 from auditor.registry import Registry
 
 

@@ -30,9 +30,8 @@ from auditor.engine.guard import BATCH_THRESHOLDS, batch_collector
 from auditor.engine.phases import Settings, auditor_for, build
 from auditor.engine.results import FileResult
 from auditor.input.loading import LoadError, read_bytes
-from auditor.input.sources import PageSource
+from auditor.input.sources import PageSource, format_of
 from auditor.kinds import registry_for
-from auditor.parsing import format_of
 from auditor.registry import Registry
 
 # The fewest pages to audit, per job, for a pool to be worth starting.

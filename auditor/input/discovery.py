@@ -32,8 +32,7 @@ import pathspec
 
 from auditor.config import Config
 from auditor.input import warc
-from auditor.input.sources import PageSource
-from auditor.parsing import format_of
+from auditor.input.sources import PageSource, format_of
 
 ALWAYS_SKIPPED = frozenset({".git", ".hg", ".svn", "node_modules", ".auditor_cache", "__pycache__", ".venv"})
 

@@ -10,6 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Page formats by file suffix.
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+def format_of(path: str) -> str | None:
+    """The format of a page named `path`, from its suffix; None for a suffix that is not a page's."""
+    for suffix, fmt in FORMATS.items():
+        if path.lower().endswith(suffix):
+            return fmt
+    return None
+
 
 @dataclass(frozen=True)
 class PageSource:

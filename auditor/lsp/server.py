@@ -35,10 +35,9 @@ from auditor.config import ConfigError, default_config, load_config
 from auditor.engine import warmup
 from auditor.engine.phases import Settings, build
 from auditor.input.loading import split_front_matter
-from auditor.input.sources import PageSource
+from auditor.input.sources import PageSource, format_of
 from auditor.kinds import registry_for
 from auditor.models import Finding, Severity
-from auditor.parsing import format_of
 from auditor.registry import Registry, default_registry, docs_url
 
 log = logging.getLogger(__name__)

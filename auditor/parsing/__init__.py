@@ -8,21 +8,12 @@ from typing import Any
 from auditor.input.loading import FrontMatter, split_front_matter
 from auditor.models import DEFAULT_MAX_DEPTH, KEYWORDS_KIND, Block, Link, Page
 
-FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
-
 # A URL written out in prose. It stops at spaces, quotes, brackets and the
 # full-width punctuation Chinese text puts right after a URL.
 # Liquid/Jinja/Hugo template directives, `{% … %}` and `{{ … }}`: markup of the
 # site generator, not prose. Removed by a scan (see `_strip_template_tags`).
 _TEMPLATE_TAGS = (("{%", "%}"), ("{{", "}}"))
 _BARE_URL = re.compile(r"(?:https?://|www\.|t\.me/)[^\s<>()\[\]{}\"'，。、；：！？）（】【「」]+", re.I)
-
-
-def format_of(path: str) -> str | None:
-    for suffix, fmt in FORMATS.items():
-        if path.lower().endswith(suffix):
-            return fmt
-    return None
 
 
 def parse_page(path: str, source: str, fmt: str, max_depth: int = DEFAULT_MAX_DEPTH) -> tuple[Page, FrontMatter]:
