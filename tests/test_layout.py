@@ -72,3 +72,14 @@ def test_a_stage_never_imports_the_stages_after_it() -> None:
         for path in sorted((PACKAGE / stage).rglob("*.py"))
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_disable_comments_are_applied_in_one_place() -> None:
+    """Only `engine/screening.py` asks whether a disable comment hides a finding."""
+    callers = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr == "hides" and isinstance(node.ctx, ast.Load)
+    )
+    assert set(callers) == {"engine/screening.py"}, callers

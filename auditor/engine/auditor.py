@@ -74,7 +74,7 @@ class Auditor:
         shown = printable_path(path)
         parsed = pages.parse(shown, read.text, fmt, self.limits)
         notes = read.notes + parsed.notes
-        if parsed.page is None or parsed.front is None:
+        if parsed.page is None:
             return self._unaudited(path, fmt, notes, selected, text)
         page = parsed.page
         result = FileResult(shown, fmt, page.language, text=text)

@@ -15,7 +15,6 @@ from auditor.engine import diagnostics
 from auditor.engine.guard import TimeLimitExceeded, time_limit
 from auditor.engine.results import Note
 from auditor.engine.rules import describe
-from auditor.input.loading import FrontMatter
 from auditor.models import Page
 from auditor.parsing import parse_page
 
@@ -25,7 +24,6 @@ class Parsed:
     """A page ready for its rules, or None when it could not be parsed, with the notes about parsing it."""
 
     page: Page | None
-    front: FrontMatter | None = None
     notes: list[Note] = field(default_factory=list)
 
 
@@ -53,4 +51,4 @@ def parse(path: str, text: str, fmt: str, limits: Limits) -> Parsed:
     except Exception as exc:  # a bug in it must not stop the run
         failure = f"text analysis failed: {describe(exc)}; the page was not audited"
         return Parsed(None, notes=[*notes, Note(diagnostics.InternalError, failure)])
-    return Parsed(page, front, notes)
+    return Parsed(page, notes)

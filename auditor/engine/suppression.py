@@ -38,9 +38,6 @@ class Suppressions:
             for first, last, codes in self.ranges
         )
 
-    def apply(self, findings: Iterable[Finding]) -> list[Finding]:
-        return [f for f in findings if not self.hides(f)]
-
 
 def _matches(codes: Iterable[str], rule: str) -> bool:
     return any(code in (_EVERY, rule) for code in codes)
