@@ -21,6 +21,7 @@ from auditor.text.matching import PhraseMatcher
 from . import anchors, urls
 from .hidden import HiddenDestination
 from .lures import DownloadLure
+from .push import FrontPagePush
 from .site import PromoAcrossSite
 from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, item_span, link_position, survey
 
@@ -513,6 +514,7 @@ CHECK = Check(
         PromoAcrossSite,
         DownloadLure,
         HiddenDestination,
+        FrontPagePush,
     ),
     description="Links and contacts whose purpose is to pull the reader to a seller.",
     version="1",
