@@ -19,7 +19,9 @@ from auditor.text import lexicon
 from auditor.text.matching import PhraseMatcher
 
 from . import anchors, urls
+from .hidden import HiddenDestination
 from .lures import DownloadLure
+from .push import FrontPagePush
 from .site import PromoAcrossSite
 from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, item_span, link_position, survey
 
@@ -511,6 +513,8 @@ CHECK = Check(
         RedirectWrapper,
         PromoAcrossSite,
         DownloadLure,
+        HiddenDestination,
+        FrontPagePush,
     ),
     description="Links and contacts whose purpose is to pull the reader to a seller.",
     version="1",

@@ -30,8 +30,9 @@ _HANDLE = re.compile(r"(?<![A-Za-z0-9_.@])@([A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-
 _QQ_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{4,11}(?![0-9A-Za-z])")
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9][-_A-Za-z0-9]{3,19}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{7,18}[0-9]")
-# What may stand between a cue ("优惠码", "QQ") and the value it introduces.
-_GAP = re.compile(r"[\s:：是为填写输入使用号码\"“”'‘’「」『』（(【\[*]{0,8}")
+# What may stand between a cue ("优惠码", "QQ") and the value it introduces, including the circled
+# number of a numbered list of codes ("邀请码①：…", "邀请码②：…").
+_GAP = re.compile(r"[\s:：是为填写输入使用号码\"“”'‘’「」『』（(【\[*\u2460-\u2473\u2776-\u277f]{0,8}")
 _SEPARATOR = re.compile(r"[:：\"“'‘「『]")
 _CAPITALS = re.compile(r"[A-Z].*[A-Z]")
 _DIGIT = re.compile(r"[0-9]")
