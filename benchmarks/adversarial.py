@@ -78,6 +78,8 @@ def main() -> None:
     worst["one word repeated on one line"] = ("best " * (size // 5), "markdown")
     worst["one Han character repeated"] = ("卡" * (size // 3), "markdown")
     worst["one link repeated"] = ("[best](https://bit.ly/x?ref=1) " * (size // 31), "markdown")
+    # Script bodies are scanned for hidden addresses (PL410): a page of opening tags and no closing one.
+    worst["script tags never closed"] = ("<script>var x = 'aHR0cHM6Ly9hLmNvbS8=' " * (size // 40), "html")
     if args.each:
         for name, pattern in module_patterns().items():
             if isinstance(pattern.pattern, str):

@@ -24,8 +24,9 @@ from auditor.text.matching import PhraseMatcher
 from . import urls
 from .survey import link_position
 
-# A script element with a body. A `<script>` shown in a code block is an example, not the page's.
-_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+# The start of a script element: its name must end there (not `<scripts>`).
+_SCRIPT_OPEN = re.compile(r"<script(?=[\s>/])", re.I)
+_SCRIPT_CLOSE = re.compile(r"</script", re.I)
 # Script types that hold data or templates, not code the browser runs.
 _DATA_TYPES = re.compile(r"""type\s*=\s*["']?(?:application/(?:ld\+)?json|text/(?:template|x-template|html))""", re.I)
 # A quoted string of base64 (standard or URL-safe) long enough to hold an address: "aHR0cHM6Ly9…".
@@ -99,14 +100,27 @@ def _scripts(page: Page) -> Iterator[tuple[int, str]]:
     if "<script" not in page.source and "<SCRIPT" not in page.source:
         return
     code = _code_lines(page)
-    for match in _SCRIPT.finditer(page.source):
-        body = match.group(2)
-        if not body.strip() or _DATA_TYPES.search(match.group(1)):
+    for tag, attributes, body_start, body in _script_elements(page.source):
+        if not body.strip() or _DATA_TYPES.search(attributes):
             continue
-        line, _ = page.line_of_offset(match.start())
+        line, _ = page.line_of_offset(tag)
         if any(start <= line <= end for start, end in code):
             continue
-        yield match.start(2), body
+        yield body_start, body
+
+
+def _script_elements(source: str) -> Iterator[tuple[int, str, int, str]]:
+    """Each `<script …>…</script>` of `source`: where its tag starts, its attributes, where its body
+    starts and the body. A scan, not one pattern: a lazy `.*?` to the closing tag costs time in
+    the square of a page of unclosed tags, and after the first unclosed one no later tag can close."""
+    at = 0
+    while (opening := _SCRIPT_OPEN.search(source, at)) is not None:
+        tag_end = source.find(">", opening.end())
+        closing = _SCRIPT_CLOSE.search(source, tag_end) if tag_end != -1 else None
+        if closing is None:
+            return
+        yield opening.start(), source[opening.end() : tag_end], tag_end + 1, source[tag_end + 1 : closing.start()]
+        at = closing.end()
 
 
 def _in_scripts(page: Page) -> Iterator[_Hidden]:
