@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-WEIGHTS = REPO / "auditor" / "verdict" / "data" / "weights.toml"
+WEIGHTS = REPO / "auditor" / "engine" / "verdict" / "data" / "weights.toml"
 VERDICT = "PV501"
 # What the written scores are scaled to, so that weights read like SpamAssassin's.
 THRESHOLD = 5.0
