@@ -273,8 +273,9 @@ class AffiliateLink(Rule):
     code; off such a route, a `code=` token or a `/r/TOKEN` path counts when the link's text
     or its sentence asks the reader to sign up ("注册", "sign up"). One is a warning; two
     different codes, one code three times, one referral link twice with a sales text
-    ("立即注册", "Claim your bonus"), or a code on a page with contacts, shortened links or
-    redirect wrappers is an error.
+    ("立即注册", "Claim your bonus"), a code on a page whose title names one ("X Referral
+    Code", "某某邀请码": a landing page for the code), or a code on a page with contacts,
+    shortened links or redirect wrappers is an error.
 
     **Why it matters**
     A page whose links pay its author per sign-up is an ad; it should say so, and a site
@@ -309,16 +310,23 @@ class AffiliateLink(Rule):
             for key, group in _groups(found.of(AFFILIATE)).items()
             if len(group) >= 2 and any(i.kind == "link" and cta.search(i.anchor) for i in group)
         }
+        # A page titled for a code ("X Referral Code", "某某邀请码") is a landing page for it.
+        titled = bool(counts) and any(
+            _matcher("promo_code_cues").search(text)
+            for text in (page.title or "", *(h.text for h in page.headings if h.level == 1))
+        )
         strong = (
             len(counts) >= 2
             or max(counts.values(), default=0) >= context.options["repeat_error"]
             or bool(pushed)
+            or titled
             or found.others(AFFILIATE)
         )
         for item, group in _firsts(found.of(AFFILIATE)):
             what = "promo code in the text" if item.kind == "text" else "referral code in a link"
             codes = "1 code" if len(counts) == 1 else f"{len(counts)} codes"
             sales = "; linked with a sales text" if pushed else ""
+            sales += "; the page is titled for a code" if titled else ""
             why = f" ({codes} on the page{sales}{_also(found, AFFILIATE)})" if strong else ""
             yield _hit(
                 page,
