@@ -22,6 +22,7 @@ from . import anchors, urls
 from .hidden import HiddenDestination
 from .lures import DownloadLure
 from .push import FrontPagePush
+from .sales import SalesLinksToOneSite
 from .site import PromoAcrossSite
 from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, item_span, link_position, survey
 
@@ -50,6 +51,13 @@ def _firsts(items: Iterable[Item]) -> Iterator[tuple[Item, list[Item]]]:
         groups.setdefault(item.key, []).append(item)
     for group in groups.values():
         yield next((i for i in group if i.where == "body"), group[0]), group
+
+
+def _groups(items: Iterable[Item]) -> dict[str, list[Item]]:
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.key, []).append(item)
+    return groups
 
 
 def _also(found: Survey, family: str) -> str:
@@ -261,9 +269,15 @@ class AffiliateLink(Rule):
     **What it catches**
     Links carrying a referral code (`?ref=2821105`, `?aff=…`, `?invite_code=…`,
     `/join/CODE`, `#/register?code=CODE`) and codes written in the text after "邀请码",
-    "优惠码", "注册码", "promo code", "referral code". One is a warning; two different codes,
-    one code three times, or a code on a page with contacts, shortened links or redirect
-    wrappers is an error.
+    "优惠码", "注册码", "promo code", "referral code" (also in a numbered list, "邀请码①：…").
+    On a sign-up route (`/join`, `/register`, `?path=register`) any `ref=`, any `…code=`
+    (`vipCode=`) and any parameter holding a generated token (`?channel=c_7o7g8tlk`) is a
+    code; off such a route, a `code=` token or a `/r/TOKEN` path counts when the link's text
+    or its sentence asks the reader to sign up ("注册", "sign up"). One is a warning; two
+    different codes, one code three times, one referral link twice with a sales text
+    ("立即注册", "Claim your bonus"), a code on a page whose title names one ("X Referral
+    Code", "某某邀请码": a landing page for the code), or a code on a page with contacts,
+    shortened links or redirect wrappers is an error.
 
     **Why it matters**
     A page whose links pay its author per sign-up is an ad; it should say so, and a site
@@ -291,15 +305,31 @@ class AffiliateLink(Rule):
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         found = _survey(page, context)
         counts = found.repeats(AFFILIATE)
+        cta = _matcher("cta")
+        # The same referral link twice or more, with a sales text ("立即注册", "Claim your bonus")
+        pushed = {
+            key
+            for key, group in _groups(found.of(AFFILIATE)).items()
+            if len(group) >= 2 and any(i.kind == "link" and cta.search(i.anchor) for i in group)
+        }
+        # A page titled for a code ("X Referral Code", "某某邀请码") is a landing page for it.
+        titled = bool(counts) and any(
+            _matcher("promo_code_cues").search(text)
+            for text in (page.title or "", *(h.text for h in page.headings if h.level == 1))
+        )
         strong = (
             len(counts) >= 2
             or max(counts.values(), default=0) >= context.options["repeat_error"]
+            or bool(pushed)
+            or titled
             or found.others(AFFILIATE)
         )
         for item, group in _firsts(found.of(AFFILIATE)):
             what = "promo code in the text" if item.kind == "text" else "referral code in a link"
             codes = "1 code" if len(counts) == 1 else f"{len(counts)} codes"
-            why = f" ({codes} on the page{_also(found, AFFILIATE)})" if strong else ""
+            sales = "; linked with a sales text" if pushed else ""
+            sales += "; the page is titled for a code" if titled else ""
+            why = f" ({codes} on the page{sales}{_also(found, AFFILIATE)})" if strong else ""
             yield _hit(
                 page,
                 item,
@@ -515,6 +545,7 @@ CHECK = Check(
         DownloadLure,
         HiddenDestination,
         FrontPagePush,
+        SalesLinksToOneSite,
     ),
     description="Links and contacts whose purpose is to pull the reader to a seller.",
     version="1",

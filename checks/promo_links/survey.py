@@ -30,9 +30,10 @@ _HANDLE = re.compile(r"(?<![A-Za-z0-9_.@])@([A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-
 _QQ_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{4,11}(?![0-9A-Za-z])")
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9][-_A-Za-z0-9]{3,19}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{7,18}[0-9]")
-# What may stand between a cue ("优惠码", "QQ") and the value it introduces, including the circled
-# number of a numbered list of codes ("邀请码①：…", "邀请码②：…").
-_GAP = re.compile(r"[\s:：是为填写输入使用号码\"“”'‘’「」『』（(【\[*\u2460-\u2473\u2776-\u277f]{0,8}")
+# What may stand between a cue ("优惠码", "QQ") and the value it introduces.
+# A numbered list of codes ("邀请码①：23cw89f") and a dash or a closing bracket after a second
+# cue ("Referral Code (Promo Code) – KEZ1586") stand there too; neither sets the value off.
+_GAP = re.compile(r"[\s:：是为填写输入使用号码\"“”'‘’「」『』（(）)【\[*–—\u2460-\u2473\u2776-\u277f]{0,8}")
 _SEPARATOR = re.compile(r"[:：\"“'‘「『]")
 _CAPITALS = re.compile(r"[A-Z].*[A-Z]")
 _DIGIT = re.compile(r"[0-9]")
@@ -166,8 +167,23 @@ def _link_items(page: Page) -> Iterator[Item]:
             yield item(CONTACT, kind, f"{kind}:{account}", target.raw)
             continue
         code = urls.affiliate_code(target)
+        if code is None and urls.sign_up_code(target) and _asks_to_sign_up(page, link):
+            code = urls.sign_up_code(target)  # "[注册](https://x/#/?code=j1ufpE44)"
         if code is not None:
             yield item(AFFILIATE, "link", target.raw, target.raw)
+
+
+def _asks_to_sign_up(page: Page, link: Link) -> bool:
+    """The link's text, or the sentence it stands in, asks the reader to sign up ("注册并登录 [官网](…)")."""
+    cues = _matcher("sign_up_cues")
+    if cues.search(link.text or ""):
+        return True
+    block = None
+    for candidate in page.prose:  # the last block starting at or before the link's line
+        if candidate.line > link.line:
+            break
+        block = candidate
+    return block is not None and cues.search(block.text) is not None
 
 
 @cache

@@ -168,22 +168,58 @@ def _affiliate_paths() -> frozenset[str]:
 def affiliate_code(url: Url) -> str | None:
     """The referral code a sign-up link carries ("ref=2821105", "/join/betrys"), if any.
 
-    A plain "ref=" without a digit is a source tag ("?ref=newsletter"), not a code;
-    "code=" counts only on a register/sign-up route.
+    A plain "ref=" without a digit is a source tag ("?ref=newsletter"), not a code, except on
+    a register/sign-up route ("/join?ref=MAVER"). On such a route (in the path, the fragment
+    or a parameter: "?path=register") a "…code" parameter ("code=", "vipCode=") holds the
+    code, and so does any parameter whose value is a generated token of letters and digits
+    ("/register?channel=c_7o7g8tlk").
     """
     route_words = set(re.split(r"[/.#?_-]+", url.route))
-    sign_up = bool(route_words & _affiliate_paths())
-    for name, value in url.params():
+    params = url.params()
+    sign_up = bool(route_words & _affiliate_paths()) or any(
+        v.lower().strip("/#") in _affiliate_paths() for _, v in params
+    )
+    for name, value in params:
         key = name.lower()
-        if key in _affiliate_params() and (key != "ref" or _HAS_DIGIT.search(value)):
+        if key in _affiliate_params() and (key != "ref" or sign_up or _HAS_DIGIT.search(value)):
             return f"{name}={value}"
-        if key == "code" and sign_up and value:
+        if sign_up and value and (key.endswith("code") or (_is_token(value) and not _is_tracking(key))):
             return f"{name}={value}"
     segments = url.path_segments
     for before, after in itertools.pairwise(segments):
         if before.lower() in _affiliate_paths() and _CODE_SEGMENT.match(after):
             return f"/{before}/{after}"
     return None
+
+
+# A generated token: 5-20 letters, digits, "_" or "-", with a letter and a digit in it (a UUID
+# or a long hash is an id of something else, not a code to type in).
+_TOKEN = re.compile(r"^(?=[^0-9]*[0-9])(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9_-]{5,20}$")
+
+
+def _is_token(value: str) -> bool:
+    return _TOKEN.match(value) is not None
+
+
+def _is_tracking(key: str) -> bool:
+    return key.startswith("utm_") or key in _tracking()
+
+
+def sign_up_code(url: Url) -> str | None:
+    """A code on a link that is not on a sign-up route: a "…code=" token ("/#/?code=j1ufpE44")
+    or a token right after the short invite segment of a sign-up link ("/r/6UQDZT", "/i/Ab12cd";
+    other short segments are a shortener's or a site's own: "/a/10hXH"). An invite code when
+    the link's text or its sentence asks the reader to sign up (the caller checks that)."""
+    for name, value in url.params():
+        if name.lower().endswith("code") and _is_token(value):
+            return f"{name}={value}"
+    segments = url.path_segments
+    if len(segments) == 2 and segments[0].lower() in _SHORT_INVITE and _is_token(segments[1]):
+        return f"/{segments[0]}/{segments[1]}"
+    return None
+
+
+_SHORT_INVITE = frozenset({"r", "i"})
 
 
 def tracking_params(url: Url) -> list[str]:

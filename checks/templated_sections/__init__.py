@@ -26,6 +26,7 @@ from auditor.registry import Check, Context, Hit, Rule
 from auditor.text import lexicon
 from auditor.text.matching import PhraseMatcher
 
+from .images import SearchQueryImage
 from .site import NearDuplicate, SkeletonCluster
 
 _PACKAGE = __name__
@@ -320,7 +321,14 @@ class HeadingRestatesTitle(Rule):
 CHECK = Check(
     name="templated-sections",
     prefix="TS",
-    rules=(StockSkeleton, *declared_rules(__name__), HeadingRestatesTitle, SkeletonCluster, NearDuplicate),
+    rules=(
+        StockSkeleton,
+        *declared_rules(__name__),
+        HeadingRestatesTitle,
+        SearchQueryImage,
+        SkeletonCluster,
+        NearDuplicate,
+    ),
     description="Pages built from a stock skeleton and stock filler: outline roles, set phrases, "
     "headings that restate the title.",
     version="1",
