@@ -24,7 +24,7 @@ from .lures import DownloadLure
 from .push import FrontPagePush
 from .sales import SalesLinksToOneSite
 from .site import PromoAcrossSite
-from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, item_span, link_position, survey
+from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, item_span, link_hit, link_position, survey
 
 _FAMILY_NAMES = {
     CONTACT: "a messaging contact",
@@ -204,17 +204,7 @@ class LinkInTitle(Rule):
             if parsed is None or not parsed.host:
                 continue
             promo_lines.add(link.line)
-            line, col, end_line, end_col = link_position(page, link)
-            yield Hit(
-                line,
-                col,
-                "a link in the page title; move it into the text",
-                link.url,
-                end_line,
-                end_col,
-                Severity.WARNING,
-                spans=spans(page.link_span(link)),
-            )
+            yield link_hit(page, link, "a link in the page title; move it into the text", link.url, Severity.WARNING)
 
 
 class Shortener(Rule):
@@ -450,17 +440,13 @@ class OffTopicAnchor(Rule):
                 )
                 if on
             ]
-            line, col, end_line, end_col = link_position(page, link)
-            yield Hit(
-                line,
-                col,
+            yield link_hit(
+                page,
+                link,
                 f"‘{link.text}’ links to {found.registered}, which it does not name "
                 f"({', '.join(signs)}); link what the words say or name the shop",
                 link.url,
-                end_line,
-                end_col,
                 Severity.ERROR if _planted(page, link, score) else Severity.WARNING,
-                spans=spans(page.link_span(link)),
             )
 
 

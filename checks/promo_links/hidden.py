@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import unquote
 
-from auditor.models import Page, Severity, spans
+from auditor.models import Page, Severity
 from auditor.registry import Context, Hit, Rule
 from auditor.text import lexicon
 from auditor.text.matching import PhraseMatcher
 
 from . import urls
-from .survey import link_position
+from .survey import link_hit
 
 # The start of a script element: its name must end there (not `<scripts>`).
 _SCRIPT_OPEN = re.compile(r"<script(?=[\s>/])", re.I)
@@ -232,33 +232,25 @@ def _in_links(page: Page) -> Iterator[Hit]:
             target = decoded_url(value) if _BASE64_VALUE.match(value) else None
             if target:
                 seen.add(address)
-                line, col, end_line, end_col = link_position(page, link)
-                yield Hit(
-                    line,
-                    col,
+                yield link_hit(
+                    page,
+                    link,
                     f"a link whose destination is base64-encoded in its query ({name}= decodes to {target}); "
                     "link the destination in plain sight",
                     address,
-                    end_line,
-                    end_col,
                     Severity.ERROR,
-                    spans=spans(page.link_span(link)),
                 )
                 break
     for address, group in placeholders.items():
         pushed = any(_cta().search(link.text) for link in group)
         first = group[0]
-        line, col, end_line, end_col = link_position(page, first)
         times = "once" if len(group) == 1 else f"{len(group)} times"
-        yield Hit(
-            line,
-            col,
+        yield link_hit(
+            page,
+            first,
             f"a link to a placeholder ({address}), used {times}"
             + (" behind a call to action" if pushed else "")
             + ", that a click tracker fills in; link the destination in plain sight",
             address,
-            end_line,
-            end_col,
             Severity.ERROR if len(group) >= 2 or pushed else Severity.WARNING,
-            spans=spans(page.link_span(first)),
         )

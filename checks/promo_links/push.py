@@ -7,11 +7,11 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, ClassVar
 
-from auditor.models import Link, Page, Severity, spans
+from auditor.models import Link, Page, Severity
 from auditor.registry import Context, Hit, Rule
 
 from . import urls
-from .survey import link_position
+from .survey import link_hit
 
 # A host that is an address, not a name (192.168.1.1, [::1]): a machine, not a site.
 _ADDRESS = re.compile(r"^[\d.]+$|:")
@@ -94,15 +94,11 @@ class FrontPagePush(Rule):
             if any(t in site for t in allowed):
                 continue
             first = group[0]
-            line, col, end_line, end_col = link_position(page, first)
-            yield Hit(
-                line,
-                col,
+            yield link_hit(
+                page,
+                first,
                 f"the front page of {site} linked {len(group)} times ({len(group)} of the page's "
                 f"{len(counted)} links); link it once, where the page first names it",
                 first.url,
-                end_line,
-                end_col,
                 Severity.ERROR,
-                spans=spans(page.link_span(first)),
             )

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar
 
-from auditor.models import Link, Page, Severity, spans
+from auditor.models import Link, Page, Severity
 from auditor.registry import Context, Hit, Rule
 from auditor.text import lexicon
 from auditor.text.matching import PhraseMatcher
 
 from . import urls
-from .survey import link_position
+from .survey import link_hit
 
 
 @cache
@@ -89,16 +89,12 @@ class SalesLinksToOneSite(Rule):
             if allowed and any(t in domain or any(t in link.url.lower() for link in site.links) for t in allowed):
                 continue
             first = site.sales[0]
-            line, col, end_line, end_col = link_position(page, first)
             texts = len({link.text.strip() for link in site.sales})
-            yield Hit(
-                line,
-                col,
+            yield link_hit(
+                page,
+                first,
                 f"{domain} linked {len(site.links)} times, {len(site.sales)} of them under a call to action "
                 f"({texts} different texts); link the product once, under its name, or mark the page as sponsored",
                 f"‘{first.text.strip()}’ → {first.url}",
-                end_line,
-                end_col,
                 Severity.ERROR,
-                spans=spans(page.link_span(first)),
             )

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
-from auditor.models import Block, Link, Page, Span
+from auditor.models import Block, Link, Page, Severity, Span, spans
+from auditor.registry import Hit
 from auditor.text import lexicon
 from auditor.text.matching import PhraseMatcher
 
@@ -119,6 +120,12 @@ def link_position(page: Page, link: Link) -> tuple[int, int, int, int]:
         if col >= 0:
             return link.line, col + 1, link.line, col + 1 + len(link.url)
     return link.line, link.column, link.line, link.column
+
+
+def link_hit(page: Page, link: Link, message: str, evidence: str, severity: Severity) -> Hit:
+    """A hit on a link: at its URL in the source, its text marked in the prose."""
+    line, col, end_line, end_col = link_position(page, link)
+    return Hit(line, col, message, evidence, end_line, end_col, severity, spans=spans(page.link_span(link)))
 
 
 def item_span(page: Page, item: Item) -> Span | None:
