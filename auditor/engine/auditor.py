@@ -7,7 +7,7 @@ Nothing in a page stops the run. A file that cannot be read or decoded, or is
 read only in part (too large, nested too deep, badly encoded), gets an io
 finding; a check that raises or runs past `check-timeout` on a page gets one
 `IO006` finding naming it, and the other checks' findings stand. An Auditor
-is made by `phases.auditor_for`, once per process and run settings.
+is made by `phases.build` (and kept per process by `phases.auditor_for`).
 """
 
 from __future__ import annotations

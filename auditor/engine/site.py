@@ -25,7 +25,6 @@ class SitePhase:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
-        self.registry = rules.registry
 
     @property
     def steps(self) -> int:
@@ -45,7 +44,7 @@ class SitePhase:
     ) -> tuple[list[SiteRecord], list[tuple[str, Finding]]]:
         """One group of group-by `step` of a site rule: records for the next group-by, or, in the rule's
         last step, its findings `(path, Finding)`."""
-        registered = self.registry.rules[code]
+        registered = self.rules.registry.rules[code]
         rule = registered.rule()
         assert isinstance(rule, SiteRule)
         out = rule.reduce(step, key, values, self.rules.context(registered))
@@ -95,7 +94,7 @@ class SitePhase:
         first = min((r.path for r in results if code in r.signatures), default=None)
         if first is None:
             return
-        registered = self.registry.rules[code]
+        registered = self.rules.registry.rules[code]
         message = (
             f"check '{registered.check.name}' failed across the site: {code} ({registered.name}) "
             f"raised {reason}; its findings for every page are missing"

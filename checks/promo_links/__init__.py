@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from functools import cache
 from typing import Any, ClassVar
 
 from auditor.models import Link, Page, Severity, spans
 from auditor.registry import Check, Context, Hit, Rule
-from auditor.text import lexicon
-from auditor.text.matching import PhraseMatcher
 
 from . import anchors, urls
 from .hidden import HiddenDestination
@@ -24,7 +21,19 @@ from .lures import DownloadLure
 from .push import FrontPagePush
 from .sales import SalesLinksToOneSite
 from .site import PromoAcrossSite
-from .survey import AFFILIATE, CONTACT, SHORTENER, WRAPPER, Item, Survey, item_span, link_hit, link_position, survey
+from .survey import (
+    AFFILIATE,
+    CONTACT,
+    SHORTENER,
+    WRAPPER,
+    Item,
+    Survey,
+    cues,
+    item_span,
+    link_hit,
+    link_position,
+    survey,
+)
 
 _FAMILY_NAMES = {
     CONTACT: "a messaging contact",
@@ -32,11 +41,6 @@ _FAMILY_NAMES = {
     SHORTENER: "a shortened link",
     WRAPPER: "a redirect wrapper",
 }
-
-
-@cache
-def _matcher(name: str) -> PhraseMatcher:
-    return PhraseMatcher(lexicon.all_languages(urls.PACKAGE, name))
 
 
 def _survey(page: Page, context: Context) -> Survey:
@@ -124,7 +128,7 @@ class MessagingContact(Rule):
         contacts = found.of(CONTACT)
         personal = [c for c in contacts if not c.community]
         # Each line once: a page may put thousands of contacts on one long line.
-        sales = any(_matcher("sales_cues").search(page.lines[n - 1]) for n in sorted({c.line for c in personal}))
+        sales = any(cues("sales_cues").search(page.lines[n - 1]) for n in sorted({c.line for c in personal}))
         headline = any(c.where != "body" for c in personal)  # also pushed in the title or a heading
         strong = len(personal) >= context.options["repeat_error"] or sales or headline or found.others(CONTACT)
         for item, group in _firsts(contacts):
@@ -239,7 +243,7 @@ class Shortener(Rule):
 
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         found = _survey(page, context)
-        cta = _matcher("cta")
+        cta = cues("cta")
         for item, group in _firsts(found.of(SHORTENER)):
             pushed = len(group) >= 2 and any(cta.search(i.anchor) for i in group)
             strong = len(group) >= context.options["repeat_error"] or pushed or found.others(SHORTENER)
@@ -295,7 +299,7 @@ class AffiliateLink(Rule):
     def check(self, page: Page, context: Context) -> Iterable[Hit]:
         found = _survey(page, context)
         counts = found.repeats(AFFILIATE)
-        cta = _matcher("cta")
+        cta = cues("cta")
         # The same referral link twice or more, with a sales text ("立即注册", "Claim your bonus")
         pushed = {
             key
@@ -304,7 +308,7 @@ class AffiliateLink(Rule):
         }
         # A page titled for a code ("X Referral Code", "某某邀请码") is a landing page for it.
         titled = bool(counts) and any(
-            _matcher("promo_code_cues").search(text)
+            cues("promo_code_cues").search(text)
             for text in (page.title or "", *(h.text for h in page.headings if h.level == 1))
         )
         strong = (

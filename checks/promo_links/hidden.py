@@ -18,11 +18,9 @@ from urllib.parse import unquote
 
 from auditor.models import Page, Severity
 from auditor.registry import Context, Hit, Rule
-from auditor.text import lexicon
-from auditor.text.matching import PhraseMatcher
 
 from . import urls
-from .survey import link_hit
+from .survey import cues, link_hit
 
 # The start of a script element: its name must end there (not `<scripts>`).
 _SCRIPT_OPEN = re.compile(r"<script(?=[\s>/])", re.I)
@@ -56,13 +54,6 @@ def _decoders() -> re.Pattern[str]:
 def _navigation() -> re.Pattern[str]:
     calls = urls.data("script_navigation")
     return re.compile("|".join(r"(?<![\w$])" * c[0].isalpha() + re.escape(c) for c in calls))
-
-
-@cache
-def _cta() -> PhraseMatcher:
-    return PhraseMatcher(
-        lexicon.all_languages(urls.PACKAGE, "cta") + lexicon.all_languages(urls.PACKAGE, "download_cues")
-    )
 
 
 def decoded_url(value: str) -> str | None:
@@ -242,7 +233,7 @@ def _in_links(page: Page) -> Iterator[Hit]:
                 )
                 break
     for address, group in placeholders.items():
-        pushed = any(_cta().search(link.text) for link in group)
+        pushed = any(cues("cta", "download_cues").search(link.text) for link in group)
         first = group[0]
         times = "once" if len(group) == 1 else f"{len(group)} times"
         yield link_hit(

@@ -8,10 +8,9 @@ from functools import cache
 
 from auditor.models import Block, Link, Page, Severity
 from auditor.registry import Context, Hit, Rule
-from auditor.text import lexicon
-from auditor.text.matching import PhraseMatcher
 
 from . import urls
+from .survey import cues
 
 # An opaque id in a query value or path segment: letters and digits mixed ("?download=2A0Tcs"),
 # what a lure host's script maps to the file it serves. Dates, slugs and plain numbers are not ids.
@@ -21,11 +20,6 @@ _OPAQUE_ID = re.compile(r"^(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0
 @cache
 def _free_hosts() -> frozenset[str]:
     return frozenset(urls.data("free_hosts"))
-
-
-@cache
-def _download_cues() -> PhraseMatcher:
-    return PhraseMatcher(lexicon.all_languages(urls.PACKAGE, "download_cues"))
 
 
 def _on_free_host(url: urls.Url) -> bool:
@@ -59,7 +53,7 @@ def _lures(page: Page) -> Iterator[tuple[Link, urls.Url]]:
         if parsed is None or not _on_free_host(parsed):
             continue
         block = _block_of(page, link)
-        offered = _download_cues().search(link.text) or (block and _download_cues().search(block.text))
+        offered = cues("download_cues").search(link.text) or (block and cues("download_cues").search(block.text))
         if offered:
             yield link, parsed
 

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, ClassVar
 
 from auditor.models import Link, Page, Severity
 from auditor.registry import Context, Hit, Rule
-from auditor.text import lexicon
-from auditor.text.matching import PhraseMatcher
 
 from . import urls
-from .survey import link_hit
-
-
-@cache
-def _cta() -> PhraseMatcher:
-    return PhraseMatcher(lexicon.all_languages(urls.PACKAGE, "cta"))
+from .survey import cues, link_hit
 
 
 @dataclass
@@ -38,7 +30,7 @@ def _sites(page: Page) -> dict[str, _Site]:
             continue
         site = found.setdefault(urls.registered_domain(parsed.host), _Site())
         site.links.append(link)
-        if link.text and _cta().search(link.text):
+        if link.text and cues("cta").search(link.text):
             site.sales.append(link)
     return found
 

@@ -216,6 +216,7 @@ class PromoAcrossSite(SiteRule):
         if sep and kind in _ACCOUNTS:
             return f"{_ACCOUNTS[kind]} {rest}"
         return group
+
     name = "promo-destination-across-site"
     default_severity = Severity.ERROR
     options: ClassVar[Mapping[str, Any]] = {"min_pages": 3, "min_planted": 3, "planted_share": 0.33}

@@ -182,29 +182,29 @@ def _link_items(page: Page) -> Iterator[Item]:
 
 def _asks_to_sign_up(page: Page, link: Link) -> bool:
     """The link's text, or the sentence it stands in, asks the reader to sign up ("注册并登录 [官网](…)")."""
-    cues = _matcher("sign_up_cues")
-    if cues.search(link.text or ""):
+    sign_up = cues("sign_up_cues")
+    if sign_up.search(link.text or ""):
         return True
     block = None
     for candidate in page.prose:  # the last block starting at or before the link's line
         if candidate.line > link.line:
             break
         block = candidate
-    return block is not None and cues.search(block.text) is not None
+    return block is not None and sign_up.search(block.text) is not None
 
 
 @cache
-def _matcher(name: str) -> PhraseMatcher:
-    return PhraseMatcher(lexicon.all_languages(urls.PACKAGE, name))
+def cues(*names: str) -> PhraseMatcher:
+    """One matcher of the entries of the word lists `names` (`data/<name>.<lang>.txt`), in every language."""
+    return PhraseMatcher(entry for name in names for entry in lexicon.all_languages(urls.PACKAGE, name))
 
 
 _CUE_LISTS = ("telegram_cues", "qq_cues", "wechat_cues", "whatsapp_cues", "line_cues", "promo_code_cues")
 
 
-@cache
 def _any_cue() -> PhraseMatcher:
     """The cues of every text trait in one matcher: no match, no trait."""
-    return PhraseMatcher(entry for name in _CUE_LISTS for entry in lexicon.all_languages(urls.PACKAGE, name))
+    return cues(*_CUE_LISTS)
 
 
 # Characters beyond ASCII that match an ASCII letter case-insensitively (as the cue matchers
@@ -261,12 +261,12 @@ def _block_traits(value: str) -> Iterator[tuple[str, str, str, str]]:
     if _any_cue().search(value) is None:
         return  # every trait is read after a cue; a block with none has none
     if "@" in value:
-        cues = list(_matcher("telegram_cues").finditer(value))
+        found = list(cues("telegram_cues").finditer(value))
         for handle in _HANDLE.finditer(value):
-            if any(_near(value, c.start, c.end, handle.start(), handle.end()) for c in cues):
+            if any(_near(value, c.start, c.end, handle.start(), handle.end()) for c in found):
                 yield CONTACT, "telegram", f"telegram:{handle.group(1).lower()}", handle.group()
     seen: set[int] = set()  # numbers already read, when one cue's list runs into the next cue
-    for cue in _matcher("qq_cues").finditer(value):
+    for cue in cues("qq_cues").finditer(value):
         tail = value[cue.end : cue.end + 60]
         number = _QQ_NUMBER.search(tail)
         if not number or _SENTENCE_BREAK.search(tail[: number.start()]) or cue.end + number.start() in seen:
@@ -291,11 +291,11 @@ _CONTINUES = re.compile(r"[A-Za-z0-9_]|[./-][0-9]")
 
 
 def _after_cue(
-    value: str, cues: str, pattern: re.Pattern[str], family: str, kind: str
+    value: str, cue_list: str, pattern: re.Pattern[str], family: str, kind: str
 ) -> Iterator[tuple[str, str, str, str]]:
     """An id right after a cue word. It must look like one: a digit or two capitals in it, or set
     off by a colon or quotes ("邀请码：jf2025", "微信 abc_123"), so "WeChat WebView" is no account."""
-    for cue in _matcher(cues).finditer(value):
+    for cue in cues(cue_list).finditer(value):
         gap = _GAP.match(value, cue.end)
         start = gap.end() if gap else cue.end
         found = pattern.match(value, start)
